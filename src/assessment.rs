@@ -1,0 +1,245 @@
+//! The output model: what the evaluator decided and why. It is the only JSON output of `assess`
+//! and the only context the narrative templates receive, so `explain`, `draft` and `check` read
+//! results here and never recompute them.
+
+use indexmap::IndexMap;
+use serde::Serialize;
+
+use crate::facts::HistoryEntry;
+use crate::rulebook::schema::{Direction, Effect};
+
+/// How this year's tier compares with last year's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    Remained,
+    Upgraded,
+    Downgraded,
+    /// No comparable placement last year (none in the history, or an unranked one).
+    New,
+}
+
+impl Movement {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Movement::Remained => "remained",
+            Movement::Upgraded => "upgraded",
+            Movement::Downgraded => "downgraded",
+            Movement::New => "new",
+        }
+    }
+}
+
+/// A pillar's direction against the previous reporting period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Trend {
+    Increased,
+    Maintained,
+    Decreased,
+}
+
+impl Trend {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Trend::Increased => "increased",
+            Trend::Maintained => "maintained",
+            Trend::Decreased => "decreased",
+        }
+    }
+}
+
+/// A criterion's or standard's status, from its indicators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Met,
+    PartiallyMet,
+    NotMet,
+    Unknown,
+}
+
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Met => "met",
+            Status::PartiallyMet => "partially_met",
+            Status::NotMet => "not_met",
+            Status::Unknown => "unknown",
+        }
+    }
+}
+
+/// Whether a condition held.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Outcome {
+    Fired,
+    NotFired,
+    /// It reads facts that are unknown, or compares a value not reported.
+    Unknown,
+}
+
+/// The fact values a condition read: `prosecution.convictions` -> `0`.
+pub type Evidence = IndexMap<String, serde_json::Value>;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IndicatorResult {
+    pub id: String,
+    pub effect: Effect,
+    pub weight: u32,
+    pub outcome: Outcome,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    pub condition: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CriterionResult {
+    pub id: String,
+    pub citation: String,
+    pub title: String,
+    pub pillar: String,
+    pub status: Status,
+    pub score: i64,
+    pub strengths: u32,
+    pub gaps: u32,
+    pub key_gaps: u32,
+    pub indicators: Vec<IndicatorResult>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SignalResult {
+    pub id: String,
+    pub direction: Direction,
+    pub weight: u32,
+    pub text: String,
+    pub citation: String,
+    pub evidence: Evidence,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PillarResult {
+    pub title: String,
+    pub citation: String,
+    pub trend: Trend,
+    pub score: i64,
+    /// The signals that fired, in rule order.
+    pub signals: Vec<SignalResult>,
+}
+
+/// A strength or gap, ready for the intro and the recommendations.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub id: String,
+    pub kind: Effect,
+    pub text: String,
+    pub citation: String,
+    pub criterion: String,
+    pub pillar: String,
+    pub weight: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<String>,
+    pub evidence: Evidence,
+}
+
+/// A recommendation implied by a gap, most important first.
+#[derive(Debug, Clone, Serialize)]
+pub struct Recommendation {
+    pub finding: String,
+    pub text: String,
+    pub kind: Effect,
+    pub weight: u32,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Totals {
+    pub score: i64,
+    pub strengths: u32,
+    pub gaps: u32,
+    pub key_gaps: u32,
+    pub unmet_standards: u32,
+    /// Indicators that could not be decided for want of facts.
+    pub unknown: u32,
+}
+
+/// One stage of the tier decision.
+#[derive(Debug, Clone, Serialize)]
+pub struct TraceStep {
+    pub stage: String,
+    pub citation: String,
+    /// The rule that applied, if any.
+    pub rule: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rule_citation: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<String>,
+    pub tier_before: Option<String>,
+    pub tier_after: Option<String>,
+    pub flags: Vec<String>,
+    pub evidence: Evidence,
+    /// Rules of this stage that could not be decided, with the reason.
+    pub undecided: Vec<Undecided>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Undecided {
+    pub rule: String,
+    pub reason: String,
+}
+
+/// A fact as templates and JSON see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FactView {
+    /// `value`, `not_reported` or `unknown`.
+    pub status: &'static str,
+    pub value: serde_json::Value,
+    pub previous_status: &'static str,
+    pub previous: serde_json::Value,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub noun: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+}
+
+/// The assessment of one facts file under one rule set.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub file: String,
+    pub country: String,
+    pub year: i64,
+    pub period: i64,
+    pub tier: String,
+    pub tier_label: String,
+    pub previous_tier: Option<String>,
+    pub previous_tier_label: Option<String>,
+    pub movement: Movement,
+    /// Consecutive years on this tier, this year included.
+    pub consecutive_years: i64,
+    /// Flags set by the tier rules that applied (e.g. a waiver).
+    pub flags: Vec<String>,
+    pub downgrade_waiver: bool,
+    pub pillars: IndexMap<String, PillarResult>,
+    pub standards: Vec<CriterionResult>,
+    pub criteria: Vec<CriterionResult>,
+    pub totals: Totals,
+    pub findings: Vec<Finding>,
+    pub recommendations: Vec<Recommendation>,
+    pub trace: Vec<TraceStep>,
+    pub history: Vec<HistoryEntry>,
+    /// Every catalog fact, nested by path (`facts.prosecution.convictions`).
+    pub facts: serde_json::Value,
+    /// Problems met while evaluating (a text that failed to render, a condition that is not
+    /// boolean). Empty on a healthy rule set.
+    pub problems: Vec<String>,
+}
+
+impl Assessment {
+    pub fn findings_of(&self, kind: Effect) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.kind == kind)
+    }
+}

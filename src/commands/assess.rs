@@ -1,0 +1,123 @@
+//! `tiercheck assess`: the computed tier, movement, standards, criteria, pillar trends,
+//! strengths and gaps of each facts file, as a readable table or as JSON.
+
+use std::fmt::Write as _;
+
+use crate::assessment::{Assessment, Outcome};
+use crate::cli::{AssessArgs, TextOrJson};
+use crate::rulebook::schema::Effect;
+use crate::{assess_file, eprint_diagnostics, expand_inputs, load_rules, Exit};
+
+pub fn run(args: &AssessArgs) -> Exit {
+    let rules = match load_rules(args.rules.rules.as_deref()) {
+        Ok(r) => r,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            return Exit::Failed;
+        }
+    };
+    let files = match expand_inputs(&args.facts, &["yaml", "yml"]) {
+        Ok(f) => f,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            return Exit::Failed;
+        }
+    };
+    let mut assessments = Vec::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        match assess_file(&rules, f) {
+            Ok(a) => assessments.push(a),
+            Err(mut ds) => problems.append(&mut ds),
+        }
+    }
+    if !problems.is_empty() {
+        // Nothing half-printed: either every file assesses, or the errors alone are shown.
+        eprint_diagnostics(&problems);
+        return Exit::Failed;
+    }
+    let out = match args.format {
+        TextOrJson::Json => match serde_json::to_string_pretty(&assessments) {
+            Ok(s) => s + "\n",
+            Err(e) => {
+                eprintln!("error: cannot serialize the assessment: {e}");
+                return Exit::Failed;
+            }
+        },
+        TextOrJson::Text => assessments.iter().map(text).collect::<Vec<_>>().join("\n"),
+    };
+    print!("{out}");
+    for a in &assessments {
+        for p in &a.problems {
+            eprintln!("warning: {}: {p}", a.file);
+        }
+    }
+    Exit::Clean
+}
+
+/// The human table of one assessment.
+pub fn text(a: &Assessment) -> String {
+    let mut s = String::new();
+    let prev = match (&a.previous_tier_label, &a.previous_tier) {
+        (Some(l), _) => format!("{l} in {}", a.year - 1),
+        (None, Some(t)) => format!("`{t}` in {}", a.year - 1),
+        (None, None) => "no placement last year".to_string(),
+    };
+    let _ = writeln!(s, "{} {} report (period {})  {}", a.country, a.year, a.period, a.file);
+    let _ = writeln!(s, "  tier        {}  ({} ; {})", a.tier_label, a.movement.as_str(), prev);
+    if a.consecutive_years > 1 {
+        let _ = writeln!(s, "  years       {} consecutive on this tier", a.consecutive_years);
+    }
+    if !a.flags.is_empty() {
+        let _ = writeln!(s, "  flags       {}", a.flags.join(", "));
+    }
+    let _ = writeln!(s, "  pillars");
+    for (id, p) in &a.pillars {
+        let why: Vec<String> = p
+            .signals
+            .iter()
+            .map(|sig| {
+                let sign = if sig.direction == crate::rulebook::schema::Direction::Up { '+' } else { '-' };
+                format!("{sign}{} {}", sig.weight, sig.text)
+            })
+            .collect();
+        let _ = writeln!(
+            s,
+            "    {:<14}{:<12}{:>+4}  {}",
+            id,
+            p.trend.as_str(),
+            p.score,
+            why.join("; ")
+        );
+    }
+    for (title, list) in [("standards", &a.standards), ("criteria", &a.criteria)] {
+        let _ = writeln!(s, "  {title}");
+        for c in list {
+            let fired = c.indicators.iter().filter(|i| i.outcome == Outcome::Fired).count();
+            let unknown = c.indicators.iter().filter(|i| i.outcome == Outcome::Unknown).count();
+            let extra = if unknown > 0 { format!(", {unknown} undecided") } else { String::new() };
+            let _ = writeln!(
+                s,
+                "    {:<34}{:<15}{:>+4}  {} of {} indicators fired{}",
+                c.id,
+                c.status.as_str(),
+                c.score,
+                fired,
+                c.indicators.len(),
+                extra
+            );
+        }
+    }
+    let strengths: Vec<_> = a.findings_of(Effect::Strength).collect();
+    let _ = writeln!(s, "  strengths ({})", strengths.len());
+    for f in strengths {
+        let _ = writeln!(s, "    + {}  [{}]", f.text, f.citation);
+    }
+    let gaps: Vec<_> = a.findings.iter().filter(|f| f.kind != Effect::Strength).collect();
+    let _ = writeln!(s, "  gaps ({}, key gaps marked !)", gaps.len());
+    for f in gaps {
+        let mark = if f.kind == Effect::KeyGap { '!' } else { '-' };
+        let _ = writeln!(s, "    {mark} {}  [{}]", f.text, f.citation);
+    }
+    s
+}

@@ -1,0 +1,135 @@
+//! `tiercheck explain`: the decision as a trace a reviewer can follow, with the facts that made
+//! each rule and indicator fire and the citation of each.
+
+use std::fmt::Write as _;
+
+use crate::assessment::{Assessment, Evidence, Outcome};
+use crate::cli::ExplainArgs;
+use crate::rulebook::schema::{Direction, Effect};
+use crate::{assess_file, eprint_diagnostics, load_rules, Exit};
+
+pub fn run(args: &ExplainArgs) -> Exit {
+    let rules = match load_rules(args.rules.rules.as_deref()) {
+        Ok(r) => r,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            return Exit::Failed;
+        }
+    };
+    match assess_file(&rules, &args.facts) {
+        Ok(a) => {
+            print!("{}", explain(&a));
+            Exit::Clean
+        }
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            Exit::Failed
+        }
+    }
+}
+
+fn show(ev: &Evidence) -> String {
+    ev.iter()
+        .map(|(k, v)| format!("{k} = {v}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The trace of one assessment as text.
+pub fn explain(a: &Assessment) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{} {}: {} ({})\n",
+        a.country,
+        a.year,
+        a.tier_label,
+        a.movement.as_str()
+    );
+    let _ = writeln!(s, "Decision");
+    for (i, step) in a.trace.iter().enumerate() {
+        let before = step.tier_before.as_deref().unwrap_or("none");
+        match &step.rule {
+            Some(rule) => {
+                let _ = writeln!(
+                    s,
+                    "  {}. {} [{}]: rule `{}` [{}] -> {}",
+                    i + 1,
+                    step.stage,
+                    step.citation,
+                    rule,
+                    step.rule_citation.as_deref().unwrap_or(""),
+                    step.tier_after.as_deref().unwrap_or("none")
+                );
+                if let Some(why) = &step.why {
+                    let _ = writeln!(s, "       why:  {}", why.trim());
+                }
+                if let Some(c) = &step.condition {
+                    let _ = writeln!(s, "       when: {}", c.trim());
+                }
+                if !step.evidence.is_empty() {
+                    let _ = writeln!(s, "       with: {}", show(&step.evidence));
+                }
+                if !step.flags.is_empty() {
+                    let _ = writeln!(s, "       sets: {}", step.flags.join(", "));
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    s,
+                    "  {}. {} [{}]: no rule applied (tier stays {before})",
+                    i + 1,
+                    step.stage,
+                    step.citation
+                );
+            }
+        }
+        for u in &step.undecided {
+            let _ = writeln!(s, "       undecided: `{}` {}", u.rule, u.reason);
+        }
+    }
+    let _ = writeln!(
+        s,
+        "\nTotals: score {:+}, {} strengths, {} gaps, {} key gaps, {} standards not met, {} indicators undecided",
+        a.totals.score, a.totals.strengths, a.totals.gaps, a.totals.key_gaps, a.totals.unmet_standards, a.totals.unknown
+    );
+    let _ = writeln!(s, "\nIndicators that fired");
+    for c in a.standards.iter().chain(&a.criteria) {
+        for i in c.indicators.iter().filter(|i| i.outcome == Outcome::Fired) {
+            let kind = match i.effect {
+                Effect::Strength => "strength",
+                Effect::Gap => "gap",
+                Effect::KeyGap => "key gap",
+            };
+            let _ = writeln!(s, "  {:<9}{} (weight {}) [{}]", kind, i.id, i.weight, c.citation);
+            if !i.evidence.is_empty() {
+                let _ = writeln!(s, "           {}", show(&i.evidence));
+            }
+        }
+    }
+    let _ = writeln!(s, "\nPillar trends");
+    for (id, p) in &a.pillars {
+        let _ = writeln!(s, "  {id} {} (score {:+}) [{}]", p.trend.as_str(), p.score, p.citation);
+        for sig in &p.signals {
+            let dir = if sig.direction == Direction::Up { "up" } else { "down" };
+            let _ = writeln!(s, "    {dir} {} {}: {} [{}]", sig.weight, sig.id, sig.text, sig.citation);
+            if !sig.evidence.is_empty() {
+                let _ = writeln!(s, "         {}", show(&sig.evidence));
+            }
+        }
+    }
+    let undecided: Vec<_> = a
+        .standards
+        .iter()
+        .chain(&a.criteria)
+        .flat_map(|c| c.indicators.iter())
+        .filter(|i| i.outcome == Outcome::Unknown)
+        .collect();
+    if !undecided.is_empty() {
+        let _ = writeln!(s, "\nUndecided for want of facts");
+        for i in undecided {
+            let _ = writeln!(s, "  {}: {}", i.id, i.reason.as_deref().unwrap_or(""));
+        }
+    }
+    s
+}

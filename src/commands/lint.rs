@@ -1,0 +1,35 @@
+//! `tiercheck rules lint`: validate a rule set, reporting every problem at once.
+
+use crate::cli::RulesArg;
+use crate::{eprint_diagnostics, load_rules, Exit};
+
+pub fn run(args: &RulesArg) -> Exit {
+    match load_rules(args.rules.as_deref()) {
+        Ok(rules) => {
+            if !rules.warnings.is_empty() {
+                eprint_diagnostics(&rules.warnings);
+            }
+            let n = rules.indicators().count();
+            let t = rules.tier_rules().count();
+            println!(
+                "rules `{}` ({}) are valid: {} facts, {} standards, {} criteria, {} indicators, {} signals, {} tier rules, {} warnings",
+                rules.name,
+                rules.files.root,
+                rules.catalog.facts.len(),
+                rules.standards.len(),
+                rules.criteria.len(),
+                n,
+                rules.signals.len(),
+                t,
+                rules.warnings.len()
+            );
+            Exit::Clean
+        }
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            let errors = ds.iter().filter(|d| d.is_error()).count();
+            eprintln!("{errors} error(s) in the rules");
+            Exit::Failed
+        }
+    }
+}

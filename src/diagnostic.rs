@@ -1,0 +1,344 @@
+//! The one finding model: every input error, rule problem and narrative finding is a
+//! [`Diagnostic`] with a stable code, a severity, a message, an optional help and a location.
+//!
+//! Renderers (human via miette, JSON, SARIF) only read diagnostics; they compute nothing.
+//! Output order is fixed by [`sort`], so the same inputs always print the same bytes.
+
+use std::fmt;
+use std::io::IsTerminal;
+use std::ops::Range;
+use std::sync::Arc;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use serde::Serialize;
+
+use crate::source::SourceFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Info,
+}
+
+impl Severity {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "info",
+        }
+    }
+}
+
+impl std::str::FromStr for Severity {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            "info" => Ok(Severity::Info),
+            other => Err(format!("unknown severity `{other}`")),
+        }
+    }
+}
+
+/// Where a diagnostic points: a file and a byte span in it.
+#[derive(Debug, Clone)]
+pub struct Location {
+    pub file: Arc<SourceFile>,
+    pub span: Range<usize>,
+}
+
+/// One problem, rule finding or narrative finding.
+#[derive(Debug, Clone)]
+pub struct Diagnostic {
+    /// Stable kebab-case id of what is detected (public API: never reused).
+    pub code: String,
+    pub severity: Severity,
+    /// Lowercase start, no trailing period, user values in backticks.
+    pub message: String,
+    pub help: Option<String>,
+    pub location: Option<Location>,
+    /// Short text under the underlined span.
+    pub label: Option<String>,
+    /// Further places that explain this one (e.g. the first of two duplicates).
+    pub related: Vec<(Location, String)>,
+}
+
+impl Diagnostic {
+    pub fn new(code: impl Into<String>, severity: Severity, message: impl Into<String>) -> Self {
+        Self {
+            code: code.into(),
+            severity,
+            message: message.into(),
+            help: None,
+            location: None,
+            label: None,
+            related: Vec::new(),
+        }
+    }
+
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Error, message)
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::new(code, Severity::Warning, message)
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_label(mut self, label: impl Into<String>) -> Self {
+        self.label = Some(label.into());
+        self
+    }
+
+    pub fn at(mut self, file: &Arc<SourceFile>, span: Range<usize>) -> Self {
+        let span = file.clamp(span);
+        self.location = Some(Location {
+            file: Arc::clone(file),
+            span,
+        });
+        self
+    }
+
+    pub fn with_related(
+        mut self,
+        file: &Arc<SourceFile>,
+        span: Range<usize>,
+        label: impl Into<String>,
+    ) -> Self {
+        let span = file.clamp(span);
+        self.related.push((
+            Location {
+                file: Arc::clone(file),
+                span,
+            },
+            label.into(),
+        ));
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// File name, or empty when the diagnostic is not tied to a file.
+    pub fn file_name(&self) -> &str {
+        self.location.as_ref().map_or("", |l| l.file.name.as_str())
+    }
+
+    /// 1-based (line, column, end_line, end_column); columns count characters.
+    pub fn line_cols(&self) -> Option<(usize, usize, usize, usize)> {
+        let loc = self.location.as_ref()?;
+        let (line, column) = loc.file.line_col(loc.span.start);
+        let (end_line, end_column) = loc.file.line_col(loc.span.end);
+        Some((line, column, end_line, end_column))
+    }
+
+    fn sort_key(&self) -> (String, usize, usize, Severity, String, String) {
+        let (start, end) = self
+            .location
+            .as_ref()
+            .map_or((0, 0), |l| (l.span.start, l.span.end));
+        (
+            self.file_name().to_string(),
+            start,
+            end,
+            self.severity,
+            self.code.clone(),
+            self.message.clone(),
+        )
+    }
+}
+
+/// Sort diagnostics by file, position, severity, code and message, and drop exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by_cached_key(Diagnostic::sort_key);
+    diagnostics.dedup_by(|a, b| a.sort_key() == b.sort_key());
+}
+
+/// Counts of a set of diagnostics by severity.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Summary {
+    pub errors: usize,
+    pub warnings: usize,
+    pub infos: usize,
+}
+
+impl Summary {
+    pub fn of(diagnostics: &[Diagnostic]) -> Self {
+        let mut s = Summary::default();
+        for d in diagnostics {
+            match d.severity {
+                Severity::Error => s.errors += 1,
+                Severity::Warning => s.warnings += 1,
+                Severity::Info => s.infos += 1,
+            }
+        }
+        s
+    }
+}
+
+/// A `miette::Diagnostic` view of one of ours, for the graphical renderer.
+struct MietteView<'a> {
+    diag: &'a Diagnostic,
+    source: Option<NamedSource<String>>,
+}
+
+impl fmt::Debug for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl fmt::Display for MietteView<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.diag.message)
+    }
+}
+
+impl std::error::Error for MietteView<'_> {}
+
+impl miette::Diagnostic for MietteView<'_> {
+    fn code<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        Some(Box::new(&self.diag.code))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.diag.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+            Severity::Info => miette::Severity::Advice,
+        })
+    }
+
+    fn help<'b>(&'b self) -> Option<Box<dyn fmt::Display + 'b>> {
+        self.diag
+            .help
+            .as_ref()
+            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
+        let loc = self.diag.location.as_ref()?;
+        let mut labels = vec![LabeledSpan::new_primary_with_span(
+            self.diag.label.clone(),
+            (loc.span.start, loc.span.end - loc.span.start),
+        )];
+        for (rel, text) in &self.diag.related {
+            if Arc::ptr_eq(&rel.file, &loc.file) || rel.file.name == loc.file.name {
+                labels.push(LabeledSpan::new_with_span(
+                    Some(text.clone()),
+                    (rel.span.start, rel.span.end - rel.span.start),
+                ));
+            }
+        }
+        Some(Box::new(labels.into_iter()))
+    }
+}
+
+/// How human output is drawn.
+#[derive(Debug, Clone, Copy)]
+pub struct HumanStyle {
+    pub color: bool,
+    pub width: usize,
+}
+
+impl HumanStyle {
+    /// Colour only when standard error is a terminal and `NO_COLOR` is not set.
+    pub fn detect() -> Self {
+        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Self { color, width: 100 }
+    }
+
+    pub fn plain() -> Self {
+        Self {
+            color: false,
+            width: 100,
+        }
+    }
+}
+
+/// Render one diagnostic as miette would print it: `file:line:col`, the span underlined, help below.
+pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
+    let source = diag.location.as_ref().map(|l| {
+        NamedSource::new(l.file.name.clone(), l.file.text.clone()).with_language("text")
+    });
+    let view = MietteView { diag, source };
+    let theme = if style.color {
+        GraphicalTheme::unicode()
+    } else {
+        GraphicalTheme::unicode_nocolor()
+    };
+    let handler = GraphicalReportHandler::new_themed(theme)
+        .with_width(style.width)
+        .with_links(false)
+        .with_context_lines(1);
+    let mut out = String::new();
+    if handler.render_report(&mut out, &view).is_err() {
+        out = format!("{}: {}\n", diag.severity.as_str(), diag.message);
+    }
+    // Related places in other files are printed as plain notes.
+    for (rel, text) in &diag.related {
+        let same_file = diag
+            .location
+            .as_ref()
+            .is_some_and(|l| l.file.name == rel.file.name);
+        if !same_file {
+            let (line, col) = rel.file.line_col(rel.span.start);
+            out.push_str(&format!("  note: {text} at {}:{line}:{col}\n", rel.file.name));
+        }
+    }
+    out
+}
+
+/// Render many diagnostics for a terminal, each followed by a blank line.
+pub fn render_human_all(diagnostics: &[Diagnostic], style: HumanStyle) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        out.push_str(&render_human(d, style));
+        out.push('\n');
+    }
+    out
+}
+
+/// The JSON shape of one diagnostic (the `check --format json` contract).
+#[derive(Debug, Clone, Serialize)]
+pub struct JsonDiagnostic {
+    pub file: String,
+    pub code: String,
+    pub severity: Severity,
+    pub message: String,
+    pub line: usize,
+    pub column: usize,
+    pub end_line: usize,
+    pub end_column: usize,
+    pub help: Option<String>,
+}
+
+impl From<&Diagnostic> for JsonDiagnostic {
+    fn from(d: &Diagnostic) -> Self {
+        let (line, column, end_line, end_column) = d.line_cols().unwrap_or((0, 0, 0, 0));
+        JsonDiagnostic {
+            file: d.file_name().to_string(),
+            code: d.code.clone(),
+            severity: d.severity,
+            message: d.message.clone(),
+            line,
+            column,
+            end_line,
+            end_column,
+            help: d.help.clone(),
+        }
+    }
+}

@@ -1,0 +1,573 @@
+//! `evaluate(&Rulebook, &Facts) -> Assessment`: pure, no I/O. Indicators score the criteria,
+//! signals give each pillar its trend, and the decision stages place the country on a tier.
+//! Every result carries the facts and values that produced it.
+
+use std::collections::HashSet;
+
+use indexmap::IndexMap;
+use serde_json::{json, Map as JsonMap, Value as Json};
+
+use crate::assessment::*;
+use crate::expr::{to_cel, Bindings, Condition, EvalError};
+use crate::facts::{FactValue, Facts, Reading};
+use crate::rulebook::schema::{Direction, Effect, FactKind, ParamValue};
+use crate::rulebook::{Criterion, Rulebook};
+
+/// Assess one country's facts under a rule set.
+pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
+    let mut problems = Vec::new();
+    let mut bindings = base_bindings(rules, facts);
+    let text_context = text_context(rules, facts);
+
+    let mut findings = Vec::new();
+    let mut standards = Vec::new();
+    let mut criteria = Vec::new();
+    for (list, out) in [(&rules.standards, &mut standards), (&rules.criteria, &mut criteria)] {
+        for c in list {
+            out.push(score_criterion(rules, c, &bindings, &text_context, &mut findings, &mut problems));
+        }
+    }
+
+    // Pillar trends.
+    let mut pillars = IndexMap::new();
+    for p in &rules.pillars {
+        let mut score = 0i64;
+        let mut hits = Vec::new();
+        for s in rules.signals.iter().filter(|s| s.pillar == p.id) {
+            match s.condition.eval_bool(&bindings) {
+                Ok(true) => {
+                    let w = i64::from(s.weight);
+                    score += if s.direction == Direction::Up { w } else { -w };
+                    hits.push(SignalResult {
+                        id: s.id.clone(),
+                        direction: s.direction,
+                        weight: s.weight,
+                        text: s.text.clone(),
+                        citation: s.citation.clone(),
+                        evidence: evidence(&s.condition, facts),
+                    });
+                }
+                Ok(false) | Err(EvalError::Unknown(_) | EvalError::Undecidable(_)) => {}
+                Err(e @ EvalError::NotBoolean(_)) => problems.push(format!("signal `{}` {e}", s.id)),
+            }
+        }
+        let trend = if score >= rules.trend.increased_at {
+            Trend::Increased
+        } else if score <= rules.trend.decreased_at {
+            Trend::Decreased
+        } else {
+            Trend::Maintained
+        };
+        pillars.insert(
+            p.id.clone(),
+            PillarResult {
+                title: p.title.clone(),
+                citation: p.citation.clone(),
+                trend,
+                score,
+                signals: hits,
+            },
+        );
+    }
+
+    // Totals over standards and criteria.
+    let mut totals = Totals::default();
+    for c in standards.iter().chain(&criteria) {
+        totals.score += c.score;
+        totals.strengths += c.strengths;
+        totals.gaps += c.gaps;
+        totals.key_gaps += c.key_gaps;
+        totals.unknown += c.indicators.iter().filter(|i| i.outcome == Outcome::Unknown).count() as u32;
+    }
+    totals.unmet_standards = standards.iter().filter(|s| s.status != Status::Met).count() as u32;
+
+    // The decision.
+    let results = |list: &[CriterionResult]| -> Json {
+        let mut m = JsonMap::new();
+        for c in list {
+            m.insert(
+                c.id.clone(),
+                json!({"status": c.status.as_str(), "score": c.score, "strengths": c.strengths, "gaps": c.gaps, "key_gaps": c.key_gaps}),
+            );
+        }
+        Json::Object(m)
+    };
+    bindings.set("criteria", to_cel(&results(&criteria)));
+    bindings.set("standards", to_cel(&results(&standards)));
+    let mut pm = JsonMap::new();
+    for (id, p) in &pillars {
+        pm.insert(id.clone(), json!({"trend": p.trend.as_str(), "score": p.score}));
+    }
+    bindings.set("pillars", to_cel(&Json::Object(pm)));
+    bindings.set("totals", to_cel(&serde_json::to_value(&totals).unwrap_or(Json::Null)));
+
+    let mut tier: Option<String> = None;
+    let mut flags: Vec<String> = Vec::new();
+    let mut trace = Vec::new();
+    'stages: for stage in &rules.stages {
+        bindings.set("tier", to_cel(&tier.clone().map_or(Json::Null, Json::String)));
+        let mut step = TraceStep {
+            stage: stage.id.clone(),
+            citation: stage.citation.clone(),
+            rule: None,
+            rule_citation: None,
+            why: None,
+            condition: None,
+            tier_before: tier.clone(),
+            tier_after: tier.clone(),
+            flags: Vec::new(),
+            evidence: Evidence::new(),
+            undecided: Vec::new(),
+        };
+        let mut stop = false;
+        for rule in &stage.rules {
+            match rule.condition.eval_bool(&bindings) {
+                Ok(true) => {
+                    tier = Some(rule.tier.clone());
+                    for f in &rule.flags {
+                        if !flags.contains(f) {
+                            flags.push(f.clone());
+                        }
+                    }
+                    step.rule = Some(rule.id.clone());
+                    step.rule_citation = Some(rule.citation.clone());
+                    step.why = Some(rule.why.clone());
+                    step.condition = Some(rule.condition.source.clone());
+                    step.tier_after = tier.clone();
+                    step.flags = rule.flags.clone();
+                    step.evidence = decision_evidence(&rule.condition, facts, &bindings_view(&criteria, &standards, &pillars, &totals, &step.tier_before));
+                    stop = rule.is_final;
+                    break;
+                }
+                Ok(false) => {}
+                Err(e) => step.undecided.push(Undecided {
+                    rule: rule.id.clone(),
+                    reason: e.to_string(),
+                }),
+            }
+        }
+        trace.push(step);
+        if stop {
+            break 'stages;
+        }
+    }
+    let tier = tier.unwrap_or_else(|| {
+        problems.push("no tier rule applied: the decision stages must always place a country".to_string());
+        String::new()
+    });
+
+    // Movement against last year.
+    let prev = facts.previous_tier();
+    let previous_tier = prev.map(|h| h.tier.clone());
+    let rank = |id: &str| rules.tier(id).and_then(|t| t.rank);
+    let movement = match previous_tier.as_deref() {
+        None => Movement::New,
+        Some(p) if p == tier => Movement::Remained,
+        Some(p) => match (rank(p), rank(&tier)) {
+            (Some(a), Some(b)) if b < a => Movement::Upgraded,
+            (Some(a), Some(b)) if b > a => Movement::Downgraded,
+            _ => Movement::New,
+        },
+    };
+    let history: Vec<(i64, String, bool)> = facts.history.iter().map(|h| (h.year, h.tier.clone(), h.waiver)).collect();
+    let consecutive_years = if movement == Movement::Remained {
+        crate::expr::streak(&history, facts.year, &tier).0 + 1
+    } else {
+        1
+    };
+
+    // Recommendations: from gaps, key gaps first, then by weight; each text once.
+    let mut recommendations: Vec<Recommendation> = Vec::new();
+    let mut order: Vec<&Finding> = findings.iter().filter(|f| f.kind != Effect::Strength).collect();
+    order.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.weight.cmp(&a.weight)));
+    let mut seen = HashSet::new();
+    for f in order {
+        if let Some(r) = &f.recommendation {
+            if seen.insert(r.clone()) {
+                recommendations.push(Recommendation {
+                    finding: f.id.clone(),
+                    text: r.clone(),
+                    kind: f.kind,
+                    weight: f.weight,
+                    citation: f.citation.clone(),
+                });
+            }
+        }
+    }
+
+    Assessment {
+        file: facts.file.name.clone(),
+        country: facts.country.clone(),
+        year: facts.year,
+        period: facts.period,
+        tier_label: rules.tier(&tier).map(|t| t.label.clone()).unwrap_or_default(),
+        tier,
+        previous_tier_label: previous_tier.as_deref().and_then(|p| rules.tier(p)).map(|t| t.label.clone()),
+        previous_tier,
+        movement,
+        consecutive_years,
+        flags,
+        downgrade_waiver: facts.downgrade_waiver,
+        pillars,
+        standards,
+        criteria,
+        totals,
+        findings,
+        recommendations,
+        trace,
+        history: facts.history.clone(),
+        facts: text_context.get("facts").cloned().unwrap_or(Json::Null),
+        problems,
+    }
+}
+
+fn score_criterion(
+    rules: &Rulebook,
+    c: &Criterion,
+    bindings: &Bindings,
+    text_context: &Json,
+    findings: &mut Vec<Finding>,
+    problems: &mut Vec<String>,
+) -> CriterionResult {
+    let mut result = CriterionResult {
+        id: c.id.clone(),
+        citation: c.citation.clone(),
+        title: c.title.clone(),
+        pillar: c.pillar.clone(),
+        status: Status::Unknown,
+        score: 0,
+        strengths: 0,
+        gaps: 0,
+        key_gaps: 0,
+        indicators: Vec::new(),
+    };
+    let ctx = tera::Context::from_serialize(text_context).unwrap_or_default();
+    let mut decided = 0;
+    for ind in &c.indicators {
+        let (outcome, reason) = match ind.condition.eval_bool(bindings) {
+            Ok(true) => (Outcome::Fired, None),
+            Ok(false) => (Outcome::NotFired, None),
+            Err(e @ EvalError::NotBoolean(_)) => {
+                problems.push(format!("indicator `{}` {e}", ind.id));
+                (Outcome::Unknown, Some(e.to_string()))
+            }
+            Err(e) => (Outcome::Unknown, Some(e.to_string())),
+        };
+        if outcome != Outcome::Unknown {
+            decided += 1;
+        }
+        let ev = evidence(&ind.condition, bindings_facts(text_context));
+        if outcome == Outcome::Fired {
+            let w = i64::from(ind.weight);
+            match ind.effect {
+                Effect::Strength => {
+                    result.strengths += 1;
+                    result.score += w;
+                }
+                Effect::Gap => {
+                    result.gaps += 1;
+                    result.score -= w;
+                }
+                Effect::KeyGap => {
+                    result.key_gaps += 1;
+                    result.score -= w;
+                }
+            }
+            let text = rules.texts.render(&ind.id, &ctx).unwrap_or_else(|e| {
+                problems.push(format!("finding of `{}` did not render: {e}", ind.id));
+                ind.finding.clone()
+            });
+            let recommendation = ind.recommendation.as_ref().map(|r| {
+                rules
+                    .texts
+                    .render(&format!("{}#recommendation", ind.id), &ctx)
+                    .unwrap_or_else(|e| {
+                        problems.push(format!("recommendation of `{}` did not render: {e}", ind.id));
+                        r.clone()
+                    })
+            });
+            findings.push(Finding {
+                id: ind.id.clone(),
+                kind: ind.effect,
+                text,
+                citation: ind.citation.clone(),
+                criterion: c.id.clone(),
+                pillar: c.pillar.clone(),
+                weight: ind.weight,
+                recommendation,
+                evidence: ev.clone(),
+            });
+        }
+        result.indicators.push(IndicatorResult {
+            id: ind.id.clone(),
+            effect: ind.effect,
+            weight: ind.weight,
+            outcome,
+            reason,
+            condition: ind.condition.source.clone(),
+            evidence: ev,
+        });
+    }
+    result.status = if decided == 0 {
+        Status::Unknown
+    } else if result.key_gaps > 0 || (result.gaps > 0 && result.strengths == 0) {
+        Status::NotMet
+    } else if result.gaps > 0 {
+        Status::PartiallyMet
+    } else {
+        Status::Met
+    };
+    result
+}
+
+/// Values of the facts a condition reads (current and `previous.` ones).
+fn evidence<F: FactLookup>(cond: &Condition, facts: F) -> Evidence {
+    let mut ev = Evidence::new();
+    for r in &cond.references {
+        let (prev, segs) = if r.segments[0] == "previous" {
+            (true, &r.segments[1..])
+        } else {
+            (false, &r.segments[..])
+        };
+        if let Some(v) = facts.lookup(segs, prev) {
+            ev.insert(r.dotted(), v);
+        }
+    }
+    ev
+}
+
+fn decision_evidence(cond: &Condition, facts: &Facts, view: &Json) -> Evidence {
+    let mut ev = evidence(cond, facts);
+    for r in &cond.references {
+        let mut cur = Some(view);
+        for s in &r.segments {
+            cur = cur.and_then(|c| c.get(s));
+        }
+        if let Some(v) = cur {
+            ev.entry(r.dotted()).or_insert_with(|| v.clone());
+        }
+    }
+    ev
+}
+
+fn bindings_view(
+    criteria: &[CriterionResult],
+    standards: &[CriterionResult],
+    pillars: &IndexMap<String, PillarResult>,
+    totals: &Totals,
+    tier: &Option<String>,
+) -> Json {
+    let status = |list: &[CriterionResult]| -> Json {
+        Json::Object(
+            list.iter()
+                .map(|c| (c.id.clone(), json!({"status": c.status.as_str(), "score": c.score, "strengths": c.strengths, "gaps": c.gaps, "key_gaps": c.key_gaps})))
+                .collect(),
+        )
+    };
+    json!({
+        "criteria": status(criteria),
+        "standards": status(standards),
+        "pillars": pillars.iter().map(|(k, p)| (k.clone(), json!({"trend": p.trend.as_str(), "score": p.score}))).collect::<JsonMap<_, _>>(),
+        "totals": serde_json::to_value(totals).unwrap_or(Json::Null),
+        "tier": tier,
+    })
+}
+
+/// Where evidence values come from.
+trait FactLookup {
+    fn lookup(&self, segs: &[String], previous: bool) -> Option<Json>;
+}
+
+impl FactLookup for &Facts {
+    fn lookup(&self, segs: &[String], previous: bool) -> Option<Json> {
+        for n in (1..=segs.len()).rev() {
+            let path = segs[..n].join(".");
+            if let Some(f) = self.values.get(&path) {
+                let r = if previous { f.previous.as_ref() } else { f.value.as_ref() };
+                let v = r.map_or(json!("unknown"), reading_json);
+                let mut v = v;
+                for s in &segs[n..] {
+                    v = v.get(s).cloned().unwrap_or(Json::Null);
+                }
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+struct FactsJson<'a>(&'a Json);
+
+fn bindings_facts(text_context: &Json) -> FactsJson<'_> {
+    FactsJson(text_context)
+}
+
+impl FactLookup for FactsJson<'_> {
+    fn lookup(&self, segs: &[String], previous: bool) -> Option<Json> {
+        let mut cur = self.0.get("facts")?;
+        for (i, s) in segs.iter().enumerate() {
+            cur = cur.get(s)?;
+            if cur.get("status").is_some_and(Json::is_string) && cur.get("previous_status").is_some() {
+                let (status, value) = if previous {
+                    (cur.get("previous_status"), cur.get("previous"))
+                } else {
+                    (cur.get("status"), cur.get("value"))
+                };
+                let mut v = match status.and_then(Json::as_str) {
+                    Some("value") => value.cloned().unwrap_or(Json::Null),
+                    Some(other) => json!(other),
+                    None => Json::Null,
+                };
+                for s in &segs[i + 1..] {
+                    v = v.get(s).cloned().unwrap_or(Json::Null);
+                }
+                return Some(v);
+            }
+        }
+        None
+    }
+}
+
+fn reading_json(r: &Reading) -> Json {
+    match r {
+        Reading::NotReported => json!("not_reported"),
+        Reading::Value(v) => value_json(v),
+    }
+}
+
+fn value_json(v: &FactValue) -> Json {
+    serde_json::to_value(v).unwrap_or(Json::Null)
+}
+
+fn insert_path(root: &mut JsonMap<String, Json>, path: &str, value: Json) {
+    let mut segs = path.split('.').peekable();
+    let mut cur = root;
+    while let Some(s) = segs.next() {
+        if segs.peek().is_none() {
+            cur.insert(s.to_string(), value);
+            return;
+        }
+        let entry = cur.entry(s.to_string()).or_insert_with(|| Json::Object(JsonMap::new()));
+        if !entry.is_object() {
+            *entry = Json::Object(JsonMap::new());
+        }
+        let Json::Object(next) = entry else { return };
+        cur = next;
+    }
+}
+
+/// CEL bindings every condition sees: fact groups, `previous`, `params`, `report`, `history`.
+fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
+    let history: Vec<(i64, String, bool)> = facts.history.iter().map(|h| (h.year, h.tier.clone(), h.waiver)).collect();
+    let mut b = Bindings::new(history, facts.year);
+    let mut current = JsonMap::new();
+    let mut previous = JsonMap::new();
+    for g in rules.catalog.top_groups() {
+        current.insert(g.clone(), Json::Object(JsonMap::new()));
+        previous.insert(g, Json::Object(JsonMap::new()));
+    }
+    for (path, f) in &facts.values {
+        if let Some(r) = &f.value {
+            insert_path(&mut current, path, cel_json(r));
+        }
+        if let Some(r) = &f.previous {
+            insert_path(&mut previous, path, cel_json(r));
+        }
+    }
+    for (g, v) in current {
+        b.set(&g, to_cel(&v));
+    }
+    b.set("previous", to_cel(&Json::Object(previous)));
+    let params: JsonMap<String, Json> = rules
+        .params
+        .iter()
+        .map(|(k, p)| {
+            let v = match &p.value {
+                ParamValue::Bool(x) => json!(x),
+                ParamValue::Int(x) => json!(x),
+                ParamValue::Float(x) => json!(x),
+                ParamValue::Text(x) => json!(x),
+            };
+            (k.clone(), v)
+        })
+        .collect();
+    b.set("params", to_cel(&Json::Object(params)));
+    b.set(
+        "report",
+        to_cel(&json!({
+            "country": facts.country,
+            "year": facts.year,
+            "period": facts.period,
+            "downgrade_waiver": facts.downgrade_waiver,
+            "special_case": facts.special_case,
+        })),
+    );
+    b.set(
+        "history",
+        to_cel(&Json::Array(
+            facts.history.iter().map(|h| json!({"year": h.year, "tier": h.tier, "waiver": h.waiver})).collect(),
+        )),
+    );
+    b.set("tier", to_cel(&Json::Null));
+    b
+}
+
+/// Value as CEL sees it: not reported is `null`.
+fn cel_json(r: &Reading) -> Json {
+    match r {
+        Reading::NotReported => Json::Null,
+        Reading::Value(v) => value_json(v),
+    }
+}
+
+/// The context of finding texts and narrative templates: every catalog fact with its status.
+pub fn text_context(rules: &Rulebook, facts: &Facts) -> Json {
+    let mut tree = JsonMap::new();
+    for def in &rules.catalog.facts {
+        let f = facts.values.get(&def.path);
+        let status = |r: Option<&Reading>| match r {
+            None => "unknown",
+            Some(Reading::NotReported) => "not_reported",
+            Some(Reading::Value(_)) => "value",
+        };
+        let val = |r: Option<&Reading>| match r {
+            Some(Reading::Value(v)) => value_json(v),
+            _ => Json::Null,
+        };
+        let cur = f.and_then(|f| f.value.as_ref());
+        let prev = f.and_then(|f| f.previous.as_ref());
+        let mut view = json!({
+            "status": status(cur),
+            "value": val(cur),
+            "previous_status": status(prev),
+            "previous": val(prev),
+            "type": kind_name(def.kind),
+        });
+        if let Some(n) = &def.noun {
+            view["noun"] = json!(n);
+        }
+        if let Some(n) = f.and_then(|f| f.note.clone()) {
+            view["note"] = json!(n);
+        }
+        insert_path(&mut tree, &def.path, view);
+    }
+    json!({
+        "facts": tree,
+        "country": facts.country,
+        "year": facts.year,
+        "period": facts.period,
+        "previous_period": facts.period - 1,
+    })
+}
+
+fn kind_name(k: FactKind) -> &'static str {
+    match k {
+        FactKind::Count => "count",
+        FactKind::Money => "money",
+        FactKind::Boolean => "boolean",
+        FactKind::Enum => "enum",
+        FactKind::Year => "year",
+        FactKind::Text => "text",
+        FactKind::TextList => "text_list",
+    }
+}

@@ -1,0 +1,153 @@
+//! # tiercheck
+//!
+//! Rule-based tier assessment, drafting and pre-publication checking for Trafficking in Persons
+//! (TIP) Report country narratives. The engine is generic: all domain knowledge (the TVPA
+//! minimum standards, tiers, thresholds, phrases) lives in `rules/` and `templates/`.
+//!
+//! ```text
+//! load (rules/, facts) -> validate -> evaluate -> Assessment -> render (templates/) -> draft text
+//!                                                      \-> check (draft text) -> diagnostics
+//! narrative text -> extract -> facts
+//! ```
+//!
+//! - [`source`] reads files; [`yaml`] parses YAML with positions; [`diagnostic`] is the one
+//!   finding model with its renderers.
+//! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]); [`expr`] is the
+//!   only module that knows CEL.
+//! - [`facts`] validates a facts file against the catalog; [`evaluate`] turns facts into an
+//!   [`assessment::Assessment`].
+//! - [`render`] holds the Tera filters; [`commands`] the subcommands, dispatched by [`cli`].
+
+pub mod assessment;
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod evaluate;
+pub mod expr;
+pub mod facts;
+pub mod render;
+pub mod rulebook;
+pub mod source;
+pub mod yaml;
+
+use std::path::{Path, PathBuf};
+
+use diagnostic::Diagnostic;
+
+/// How a run ended: 0 clean, 1 findings, 2 could not run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Exit {
+    Clean,
+    Findings,
+    Failed,
+}
+
+impl Exit {
+    pub fn code(self) -> std::process::ExitCode {
+        std::process::ExitCode::from(match self {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Failed => 2,
+        })
+    }
+
+    /// The worse of two outcomes.
+    pub fn max(self, other: Exit) -> Exit {
+        let rank = |e: Exit| match e {
+            Exit::Clean => 0,
+            Exit::Findings => 1,
+            Exit::Failed => 2,
+        };
+        if rank(other) > rank(self) {
+            other
+        } else {
+            self
+        }
+    }
+}
+
+/// Load the rules: the bundled ones, or a folder.
+pub fn load_rules(dir: Option<&Path>) -> Result<rulebook::Rulebook, Vec<Diagnostic>> {
+    rulebook::Rulebook::load(dir)
+}
+
+/// Load and assess one facts file.
+pub fn assess_file(rules: &rulebook::Rulebook, path: &Path) -> Result<assessment::Assessment, Vec<Diagnostic>> {
+    let facts = facts::Facts::load(path, rules)?;
+    let a = evaluate::evaluate(rules, &facts);
+    if a.tier.is_empty() {
+        let file = rules.files.get("decision.yaml").cloned();
+        let mut d = Diagnostic::error("no-tier", format!("no tier rule applied to `{}`", path.display()))
+            .with_help("the decision stages must place every country; end the placement stage with a rule whose condition is `true`");
+        if let Some(f) = file {
+            d = d.at(&f, 0..0);
+        }
+        return Err(vec![d]);
+    }
+    Ok(a)
+}
+
+/// Expand arguments into facts files: files as given, folders to their `.yaml` files (sorted).
+pub fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+    let mut out = Vec::new();
+    let mut problems = Vec::new();
+    for p in inputs {
+        if p.is_dir() {
+            let mut found = Vec::new();
+            walk_dir(p, extensions, &mut found);
+            found.sort();
+            if found.is_empty() {
+                problems.push(Diagnostic::error(
+                    "io-error",
+                    format!("folder `{}` holds no {} files", p.display(), extensions.join(" or ")),
+                ));
+            }
+            out.extend(found);
+        } else {
+            out.push(p.clone());
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(problems)
+    }
+}
+
+fn walk_dir(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            walk_dir(&p, extensions, out);
+        } else if p
+            .extension()
+            .and_then(|x| x.to_str())
+            .is_some_and(|x| extensions.contains(&x))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Write a file atomically: a temporary file beside it, then a rename. On any error the
+/// destination is left as it was.
+pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
+    use std::io::Write;
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let fail = |e: std::io::Error| {
+        Diagnostic::error("io-error", format!("cannot write `{}`: {}", path.display(), e.to_string().to_lowercase()))
+    };
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    tmp.write_all(contents).map_err(fail)?;
+    tmp.as_file().sync_all().map_err(fail)?;
+    tmp.persist(path).map_err(|e| fail(e.error))?;
+    Ok(())
+}
+
+/// Print diagnostics to standard error in the human style.
+pub fn eprint_diagnostics(diagnostics: &[Diagnostic]) {
+    let mut ds = diagnostics.to_vec();
+    diagnostic::sort(&mut ds);
+    eprint!("{}", diagnostic::render_human_all(&ds, diagnostic::HumanStyle::detect()));
+}

@@ -1,0 +1,896 @@
+//! Validated rules, indexed by id. [`Rulebook::load`] reads the YAML files of `rules/` (bundled
+//! into the binary, or a folder given with `--rules`), checks every reference (fact paths,
+//! params, tiers, pillars, functions, ids) and compiles every condition and finding text, so the
+//! evaluator never sees raw YAML. All problems are collected and reported together.
+
+pub mod schema;
+
+use std::collections::{BTreeSet, HashMap};
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{include_dir, Dir};
+use indexmap::IndexMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::expr::{known_functions, Condition, Reference};
+use crate::render::TextTemplates;
+use crate::source::{read_source, source_from_bytes, SourceFile};
+use crate::yaml::{self, did_you_mean, SpanIndex};
+use schema::*;
+
+/// The bundled rules, compiled into the binary.
+static BUNDLED_RULES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
+
+/// Names the engine binds in conditions; a catalog group may not take one of them.
+pub const ENGINE_VARIABLES: &[&str] = &[
+    "previous", "params", "report", "history", "criteria", "standards", "pillars", "totals", "tier",
+];
+const DECISION_ONLY: &[&str] = &["criteria", "standards", "pillars", "totals", "tier"];
+const REPORT_FIELDS: &[&str] = &["country", "year", "period", "downgrade_waiver", "special_case"];
+const CRITERION_FIELDS: &[&str] = &["status", "score", "strengths", "gaps", "key_gaps"];
+const PILLAR_FIELDS: &[&str] = &["trend", "score"];
+const TOTALS_FIELDS: &[&str] = &["score", "strengths", "gaps", "key_gaps", "unmet_standards", "unknown"];
+const MONEY_FIELDS: &[&str] = &["amount", "currency", "usd"];
+
+/// The rule files as read, by name relative to the rules folder (`criteria.yaml`).
+#[derive(Debug, Clone, Default)]
+pub struct RuleFiles {
+    /// Display root (`rules` for the bundled set, the folder given otherwise).
+    pub root: String,
+    pub files: IndexMap<String, Arc<SourceFile>>,
+}
+
+impl RuleFiles {
+    /// The bundled rules.
+    pub fn bundled() -> Result<RuleFiles, Vec<Diagnostic>> {
+        let mut files = IndexMap::new();
+        let mut problems = Vec::new();
+        collect_bundled(&BUNDLED_RULES, &mut files, &mut problems);
+        files.sort_keys();
+        if problems.is_empty() {
+            Ok(RuleFiles {
+                root: "rules".into(),
+                files,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// Every `.yaml` file under a folder (recursively), by relative name.
+    pub fn from_dir(dir: &Path) -> Result<RuleFiles, Vec<Diagnostic>> {
+        if !dir.is_dir() {
+            return Err(vec![Diagnostic::error(
+                "io-error",
+                format!("rules folder `{}` does not exist or is not a folder", dir.display()),
+            )
+            .with_help("`--rules` takes a folder laid out like the bundled `rules/`")]);
+        }
+        let mut paths = Vec::new();
+        list_yaml(dir, &mut paths);
+        paths.sort();
+        let mut files = IndexMap::new();
+        let mut problems = Vec::new();
+        for p in paths {
+            let rel = p
+                .strip_prefix(dir)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            match read_source(&p) {
+                Ok(f) => {
+                    files.insert(rel, f);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+        if problems.is_empty() {
+            Ok(RuleFiles {
+                root: dir.display().to_string(),
+                files,
+            })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<SourceFile>> {
+        self.files.get(name)
+    }
+
+    fn require(&self, name: &str) -> Result<&Arc<SourceFile>, Diagnostic> {
+        self.files.get(name).ok_or_else(|| {
+            Diagnostic::error(
+                "missing-rule-file",
+                format!("the rules folder `{}` has no `{name}`", self.root),
+            )
+            .with_help("a rules folder holds ruleset.yaml, facts.yaml, standards.yaml, criteria.yaml, pillars.yaml and decision.yaml")
+        })
+    }
+}
+
+fn collect_bundled(dir: &Dir<'_>, out: &mut IndexMap<String, Arc<SourceFile>>, problems: &mut Vec<Diagnostic>) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        if rel.ends_with(".yaml") {
+            match source_from_bytes(format!("rules/{rel}"), f.contents().to_vec()) {
+                Ok(s) => {
+                    out.insert(rel, s);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_bundled(d, out, problems);
+    }
+}
+
+fn list_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            list_yaml(&p, out);
+        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
+            out.push(p);
+        }
+    }
+}
+
+/// Where a rule was written: file, YAML path and span.
+#[derive(Debug, Clone)]
+pub struct Origin {
+    pub file: Arc<SourceFile>,
+    pub path: String,
+    pub span: Range<usize>,
+}
+
+/// The fact catalog, by path.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub facts: Vec<FactDef>,
+    index: HashMap<String, usize>,
+    groups: BTreeSet<String>,
+    pub origins: IndexMap<String, Origin>,
+}
+
+impl Catalog {
+    pub fn get(&self, path: &str) -> Option<&FactDef> {
+        self.index.get(path).map(|&i| &self.facts[i])
+    }
+
+    /// A strict prefix of some fact path (`prosecution`, or `law.penalty` for `law.penalty.max`).
+    pub fn is_group(&self, prefix: &str) -> bool {
+        self.groups.contains(prefix)
+    }
+
+    /// The names directly under a prefix ("" for the top level).
+    pub fn children(&self, prefix: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        for f in &self.facts {
+            let rest = if prefix.is_empty() {
+                Some(f.path.as_str())
+            } else {
+                f.path.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
+            };
+            if let Some(rest) = rest {
+                let head = rest.split('.').next().unwrap_or(rest).to_string();
+                if !out.contains(&head) {
+                    out.push(head);
+                }
+            }
+        }
+        out
+    }
+
+    pub fn top_groups(&self) -> Vec<String> {
+        self.children("")
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Tier {
+    pub id: String,
+    pub label: String,
+    pub rank: Option<u32>,
+}
+
+#[derive(Debug)]
+pub struct Indicator {
+    pub id: String,
+    pub condition: Condition,
+    pub effect: Effect,
+    pub weight: u32,
+    pub finding: String,
+    pub recommendation: Option<String>,
+    pub citation: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub struct Criterion {
+    pub id: String,
+    pub citation: String,
+    pub title: String,
+    pub why: String,
+    pub pillar: String,
+    pub indicators: Vec<Indicator>,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub struct Signal {
+    pub id: String,
+    pub pillar: String,
+    pub citation: String,
+    pub condition: Condition,
+    pub direction: Direction,
+    pub weight: u32,
+    pub text: String,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub struct TierRule {
+    pub id: String,
+    pub citation: String,
+    pub why: String,
+    pub condition: Condition,
+    pub tier: String,
+    pub flags: Vec<String>,
+    pub is_final: bool,
+    pub origin: Origin,
+}
+
+#[derive(Debug)]
+pub struct Stage {
+    pub id: String,
+    pub citation: String,
+    pub rules: Vec<TierRule>,
+}
+
+/// The validated rule set the evaluator runs.
+#[derive(Debug)]
+pub struct Rulebook {
+    pub name: String,
+    pub version: String,
+    pub tiers: Vec<Tier>,
+    pub pillars: Vec<PillarDef>,
+    pub trend: TrendDef,
+    pub params: IndexMap<String, ParamDef>,
+    pub catalog: Catalog,
+    pub standards: Vec<Criterion>,
+    pub criteria: Vec<Criterion>,
+    pub signals: Vec<Signal>,
+    pub stages: Vec<Stage>,
+    pub texts: TextTemplates,
+    pub files: RuleFiles,
+    /// Non-fatal problems found while loading (e.g. facts declared but never used).
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// What a condition may read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Scope {
+    Facts,
+    Decision,
+}
+
+struct Loader<'a> {
+    problems: Vec<Diagnostic>,
+    ids: HashMap<String, Origin>,
+    catalog: Catalog,
+    params: IndexMap<String, ParamDef>,
+    tiers: Vec<Tier>,
+    pillars: Vec<PillarDef>,
+    criterion_ids: Vec<String>,
+    standard_ids: Vec<String>,
+    used_facts: BTreeSet<String>,
+    texts: TextTemplates,
+    _files: &'a RuleFiles,
+}
+
+impl Rulebook {
+    /// Load the bundled rules, or the folder given.
+    pub fn load(dir: Option<&Path>) -> Result<Rulebook, Vec<Diagnostic>> {
+        let files = match dir {
+            Some(d) => RuleFiles::from_dir(d)?,
+            None => RuleFiles::bundled()?,
+        };
+        Self::from_files(files)
+    }
+
+    pub fn from_files(files: RuleFiles) -> Result<Rulebook, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let mut parsed = |name: &str| -> Option<Arc<SourceFile>> {
+            match files.require(name) {
+                Ok(f) => Some(Arc::clone(f)),
+                Err(d) => {
+                    problems.push(d);
+                    None
+                }
+            }
+        };
+        let ruleset_f = parsed("ruleset.yaml");
+        let catalog_f = parsed("facts.yaml");
+        let standards_f = parsed("standards.yaml");
+        let criteria_f = parsed("criteria.yaml");
+        let pillars_f = parsed("pillars.yaml");
+        let decision_f = parsed("decision.yaml");
+
+        fn typed<T: serde::de::DeserializeOwned>(
+            f: &Option<Arc<SourceFile>>,
+            problems: &mut Vec<Diagnostic>,
+        ) -> Option<(T, SpanIndex, Arc<SourceFile>)> {
+            let f = f.as_ref()?;
+            match yaml::load::<T>(f) {
+                Ok((v, s)) => Some((v, s, Arc::clone(f))),
+                Err(mut d) => {
+                    problems.append(&mut d);
+                    None
+                }
+            }
+        }
+        let ruleset = typed::<RulesetFile>(&ruleset_f, &mut problems);
+        let catalog = typed::<CatalogFile>(&catalog_f, &mut problems);
+        let standards = typed::<CriteriaFile>(&standards_f, &mut problems);
+        let criteria = typed::<CriteriaFile>(&criteria_f, &mut problems);
+        let pillars = typed::<PillarsFile>(&pillars_f, &mut problems);
+        let decision = typed::<DecisionFile>(&decision_f, &mut problems);
+
+        let (Some(ruleset), Some(catalog)) = (ruleset, catalog) else {
+            return Err(problems);
+        };
+        let mut l = Loader {
+            problems,
+            ids: HashMap::new(),
+            catalog: Catalog::default(),
+            params: IndexMap::new(),
+            tiers: Vec::new(),
+            pillars: Vec::new(),
+            criterion_ids: Vec::new(),
+            standard_ids: Vec::new(),
+            used_facts: BTreeSet::new(),
+            texts: TextTemplates::new(),
+            _files: &files,
+        };
+        l.ruleset(&ruleset.0, &ruleset.1, &ruleset.2);
+        l.catalog(catalog.0, &catalog.1, &catalog.2);
+
+        // Criterion ids first, so decision rules can refer to any of them.
+        if let Some((s, _, _)) = &standards {
+            l.standard_ids = s.standards.iter().map(|c| c.id.clone()).collect();
+        }
+        if let Some((c, _, _)) = &criteria {
+            l.criterion_ids = c.criteria.iter().map(|c| c.id.clone()).collect();
+        }
+        let standards_v = standards
+            .map(|(f, s, src)| l.criteria_list(&f.standards, "standards", &s, &src))
+            .unwrap_or_default();
+        let criteria_v = criteria
+            .map(|(f, s, src)| l.criteria_list(&f.criteria, "criteria", &s, &src))
+            .unwrap_or_default();
+        let signals = pillars.map(|(f, s, src)| l.signals(&f, &s, &src)).unwrap_or_default();
+        let stages = decision.map(|(f, s, src)| l.stages(&f, &s, &src)).unwrap_or_default();
+
+        let mut warnings = Vec::new();
+        for def in &l.catalog.facts {
+            if !l.used_facts.contains(&def.path) {
+                if let Some(o) = l.catalog.origins.get(&def.path) {
+                    warnings.push(
+                        Diagnostic::warning("unused-fact", format!("fact `{}` is declared but no rule reads it", def.path))
+                            .at(&o.file, o.span.clone())
+                            .with_help("use it in a condition or finding, or remove it from the catalog"),
+                    );
+                }
+            }
+        }
+
+        if !l.problems.is_empty() {
+            return Err(l.problems);
+        }
+        Ok(Rulebook {
+            name: ruleset.0.name.clone(),
+            version: ruleset.0.version.clone(),
+            tiers: l.tiers,
+            pillars: l.pillars,
+            trend: ruleset.0.trend.clone(),
+            params: l.params,
+            catalog: l.catalog,
+            standards: standards_v,
+            criteria: criteria_v,
+            signals,
+            stages,
+            texts: l.texts,
+            files,
+            warnings,
+        })
+    }
+
+    pub fn tier(&self, id: &str) -> Option<&Tier> {
+        self.tiers.iter().find(|t| t.id == id)
+    }
+
+    /// Every indicator of standards and criteria, with its criterion.
+    pub fn indicators(&self) -> impl Iterator<Item = (&Criterion, &Indicator)> {
+        self.standards
+            .iter()
+            .chain(&self.criteria)
+            .flat_map(|c| c.indicators.iter().map(move |i| (c, i)))
+    }
+
+    pub fn tier_rules(&self) -> impl Iterator<Item = (&Stage, &TierRule)> {
+        self.stages.iter().flat_map(|s| s.rules.iter().map(move |r| (s, r)))
+    }
+}
+
+impl Loader<'_> {
+    fn origin(&self, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> Origin {
+        Origin {
+            file: Arc::clone(file),
+            path: path.to_string(),
+            span: spans.key_span(path),
+        }
+    }
+
+    fn claim_id(&mut self, id: &str, origin: &Origin) {
+        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+            self.problems.push(
+                Diagnostic::error("bad-id", format!("id `{id}` is not kebab-case"))
+                    .at(&origin.file, origin.span.clone())
+                    .with_help("ids are public API: lowercase letters, digits and hyphens, e.g. `no-convictions`"),
+            );
+        }
+        if let Some(first) = self.ids.get(id) {
+            self.problems.push(
+                Diagnostic::error("duplicate-id", format!("duplicate rule id `{id}`"))
+                    .at(&origin.file, origin.span.clone())
+                    .with_label("repeated here")
+                    .with_related(&first.file, first.span.clone(), "first defined here")
+                    .with_help("every standard, criterion, indicator, signal, stage and tier rule needs its own id"),
+            );
+        } else {
+            self.ids.insert(id.to_string(), origin.clone());
+        }
+    }
+
+    fn require_text(&mut self, value: &str, field: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) {
+        if value.trim().is_empty() {
+            self.problems.push(
+                Diagnostic::error("missing-citation", format!("`{field}` is empty in `{path}`"))
+                    .at(file, spans.value_span(&format!("{path}.{field}")))
+                    .with_help(if field == "citation" {
+                        "every rule cites the TVPA section it encodes, e.g. `TVPA §108(b)(1)`"
+                    } else {
+                        "say in a sentence why the rule exists"
+                    }),
+            );
+        }
+    }
+
+    fn ruleset(&mut self, r: &RulesetFile, spans: &SpanIndex, file: &Arc<SourceFile>) {
+        for (i, t) in r.tiers.iter().enumerate() {
+            if self.tiers.iter().any(|o| o.id == t.id) {
+                self.problems.push(
+                    Diagnostic::error("duplicate-id", format!("duplicate tier id `{}`", t.id))
+                        .at(file, spans.value_span(&format!("tiers[{i}].id"))),
+                );
+            }
+            self.tiers.push(Tier {
+                id: t.id.clone(),
+                label: t.label.clone(),
+                rank: t.rank,
+            });
+        }
+        if self.tiers.is_empty() {
+            self.problems.push(Diagnostic::error("missing-field", "`tiers` is empty").at(file, spans.key_span("tiers")));
+        }
+        self.pillars = r.pillars.clone();
+        for (name, p) in &r.params {
+            let at = format!("params.{name}");
+            self.require_text(&p.citation, "citation", file, spans, &at);
+            self.require_text(&p.why, "why", file, spans, &at);
+        }
+        self.params = r.params.clone();
+        if r.trend.decreased_at >= r.trend.increased_at {
+            self.problems.push(
+                Diagnostic::error("bad-threshold", "`trend.decreased_at` must be below `trend.increased_at`")
+                    .at(file, spans.value_span("trend")),
+            );
+        }
+    }
+
+    fn catalog(&mut self, c: CatalogFile, spans: &SpanIndex, file: &Arc<SourceFile>) {
+        for (i, def) in c.facts.into_iter().enumerate() {
+            let at = format!("facts[{i}]");
+            let span = spans.value_span(&format!("{at}.path"));
+            let valid = !def.path.is_empty()
+                && def.path.split('.').count() >= 2
+                && def
+                    .path
+                    .split('.')
+                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+            if !valid {
+                self.problems.push(
+                    Diagnostic::error("bad-fact-path", format!("fact path `{}` is not `group.name` in snake_case", def.path))
+                        .at(file, span.clone()),
+                );
+                continue;
+            }
+            let group = def.path.split('.').next().unwrap_or_default();
+            if ENGINE_VARIABLES.contains(&group) {
+                self.problems.push(
+                    Diagnostic::error("bad-fact-path", format!("fact group `{group}` is a name the engine binds"))
+                        .at(file, span.clone())
+                        .with_help(format!("reserved names: {}", ENGINE_VARIABLES.join(", "))),
+                );
+                continue;
+            }
+            if self.catalog.index.contains_key(&def.path) {
+                self.problems.push(
+                    Diagnostic::error("duplicate-id", format!("fact `{}` is declared twice", def.path))
+                        .at(file, span.clone())
+                        .with_related(file, self.catalog.origins[&def.path].span.clone(), "first declared here"),
+                );
+                continue;
+            }
+            if def.kind == FactKind::Enum && def.values.as_ref().is_none_or(|v| v.is_empty()) {
+                self.problems.push(
+                    Diagnostic::error("missing-field", format!("enum fact `{}` needs `values`", def.path))
+                        .at(file, span.clone()),
+                );
+            }
+            let segs: Vec<&str> = def.path.split('.').collect();
+            for n in 1..segs.len() {
+                self.catalog.groups.insert(segs[..n].join("."));
+            }
+            self.catalog.origins.insert(
+                def.path.clone(),
+                Origin {
+                    file: Arc::clone(file),
+                    path: at,
+                    span,
+                },
+            );
+            self.catalog.index.insert(def.path.clone(), self.catalog.facts.len());
+            self.catalog.facts.push(def);
+        }
+        for f in &self.catalog.facts {
+            if self.catalog.groups.contains(&f.path) {
+                if let Some(o) = self.catalog.origins.get(&f.path) {
+                    self.problems.push(
+                        Diagnostic::error("bad-fact-path", format!("`{}` is both a fact and a group of facts", f.path))
+                            .at(&o.file, o.span.clone()),
+                    );
+                }
+            }
+        }
+    }
+
+    fn condition(&mut self, src: &str, scope: Scope, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> Option<Condition> {
+        let when_path = format!("{path}.when");
+        let cond = match Condition::compile(src) {
+            Ok(c) => c,
+            Err(errs) => {
+                for e in errs {
+                    self.problems.push(
+                        Diagnostic::error("bad-expression", format!("invalid condition: {}", e.message))
+                            .at(file, spans.sub_span(&when_path, e.span, file))
+                            .with_help("conditions are CEL expressions, e.g. `prosecution.convictions == 0`"),
+                    );
+                }
+                return None;
+            }
+        };
+        let mut ok = true;
+        for r in &cond.references {
+            if let Err(d) = self.check_reference(r, scope) {
+                self.problems.push(d.at(file, spans.sub_span(&when_path, r.span.clone(), file)));
+                ok = false;
+            }
+        }
+        let known = known_functions();
+        for (name, span) in &cond.calls {
+            if !known.contains(name.as_str()) {
+                let help = match did_you_mean(name, known.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`?"),
+                    None => format!("functions: {}", known.iter().copied().collect::<Vec<_>>().join(", ")),
+                };
+                self.problems.push(
+                    Diagnostic::error("unknown-function", format!("unknown function `{name}`"))
+                        .at(file, spans.sub_span(&when_path, span.clone(), file))
+                        .with_help(help),
+                );
+                ok = false;
+            }
+        }
+        ok.then_some(cond)
+    }
+
+    /// Check one name a condition reads; record the facts it uses.
+    fn check_reference(&mut self, r: &Reference, scope: Scope) -> Result<(), Diagnostic> {
+        let segs = &r.segments;
+        let root = segs[0].as_str();
+        let field = |allowed: &[&str], what: &str, got: Option<&String>| -> Result<(), Diagnostic> {
+            match got {
+                None => Ok(()),
+                Some(g) if allowed.contains(&g.as_str()) => Ok(()),
+                Some(g) => Err(unknown(what, g, allowed.iter().copied())),
+            }
+        };
+        if DECISION_ONLY.contains(&root) && scope == Scope::Facts {
+            return Err(Diagnostic::error("unknown-variable", format!("`{root}` is only available in decision rules"))
+                .with_help("indicators and signals read facts, `previous`, `params`, `report` and `history`"));
+        }
+        match root {
+            "previous" => match segs.get(1) {
+                None => Ok(()),
+                Some(_) => self.check_fact(&segs[1..]),
+            },
+            "params" => match segs.get(1) {
+                Some(p) if !self.params.contains_key(p) => Err(unknown("param", p, self.params.keys().map(String::as_str))),
+                _ => Ok(()),
+            },
+            "report" => field(REPORT_FIELDS, "report field", segs.get(1)),
+            "history" => Ok(()),
+            "tier" => Ok(()),
+            "totals" => field(TOTALS_FIELDS, "totals field", segs.get(1)),
+            "criteria" | "standards" => {
+                let ids = if root == "criteria" { &self.criterion_ids } else { &self.standard_ids };
+                match segs.get(1) {
+                    Some(id) if !ids.contains(id) => Err(unknown(root.trim_end_matches('s'), id, ids.iter().map(String::as_str))),
+                    _ => field(CRITERION_FIELDS, "field", segs.get(2)),
+                }
+            }
+            "pillars" => match segs.get(1) {
+                Some(id) if !self.pillars.iter().any(|p| &p.id == id) => {
+                    Err(unknown("pillar", id, self.pillars.iter().map(|p| p.id.as_str())))
+                }
+                _ => field(PILLAR_FIELDS, "pillar field", segs.get(2)),
+            },
+            _ if self.catalog.is_group(root) => self.check_fact(segs),
+            _ => {
+                let mut roots: Vec<String> = self.catalog.top_groups();
+                roots.extend(ENGINE_VARIABLES.iter().map(|s| s.to_string()));
+                Err(unknown("variable", root, roots.iter().map(String::as_str)))
+            }
+        }
+    }
+
+    fn check_fact(&mut self, segs: &[String]) -> Result<(), Diagnostic> {
+        // Longest prefix that is a fact; the rest may only be money's fields.
+        for n in (1..=segs.len()).rev() {
+            let path = segs[..n].join(".");
+            if let Some(def) = self.catalog.get(&path) {
+                let rest = &segs[n..];
+                if rest.is_empty() || (def.kind == FactKind::Money && rest.len() == 1 && MONEY_FIELDS.contains(&rest[0].as_str())) {
+                    self.used_facts.insert(path);
+                    return Ok(());
+                }
+                return Err(Diagnostic::error("unknown-fact", format!("fact `{path}` has no field `{}`", rest.join(".")))
+                    .with_help(if def.kind == FactKind::Money {
+                        "money facts have `amount`, `currency` and `usd`".to_string()
+                    } else {
+                        format!("`{path}` is a {:?} fact; compare it directly", def.kind).to_lowercase()
+                    }));
+            }
+        }
+        let path = segs.join(".");
+        if self.catalog.is_group(&path) {
+            return Ok(());
+        }
+        let all: Vec<&str> = self.catalog.facts.iter().map(|f| f.path.as_str()).collect();
+        Err(unknown("fact", &path, all.into_iter()).with_label("not in the fact catalog"))
+    }
+
+    fn criteria_list(&mut self, defs: &[CriterionDef], key: &str, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Criterion> {
+        let mut out = Vec::new();
+        for (ci, c) in defs.iter().enumerate() {
+            let at = format!("{key}[{ci}]");
+            let origin = self.origin(file, spans, &format!("{at}.id"));
+            self.claim_id(&c.id, &origin);
+            self.require_text(&c.citation, "citation", file, spans, &at);
+            self.require_text(&c.why, "why", file, spans, &at);
+            self.check_pillar(&c.pillar, file, spans, &format!("{at}.pillar"), true);
+            let mut indicators = Vec::new();
+            for (ii, ind) in c.indicators.iter().enumerate() {
+                let iat = format!("{at}.indicators[{ii}]");
+                let origin = self.origin(file, spans, &format!("{iat}.id"));
+                self.claim_id(&ind.id, &origin);
+                if ind.effect != Effect::Strength && ind.recommendation.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                    self.problems.push(
+                        Diagnostic::error("missing-recommendation", format!("gap `{}` has no recommendation", ind.id))
+                            .at(file, spans.key_span(&iat))
+                            .with_help("every gap implies a recommendation: add `recommendation:` with an imperative sentence"),
+                    );
+                }
+                if let Some(cit) = &ind.citation {
+                    self.require_text(cit, "citation", file, spans, &iat);
+                }
+                let finding_ok = self.text(&ind.id, &ind.finding, file, spans, &format!("{iat}.finding"));
+                let rec_ok = match &ind.recommendation {
+                    Some(r) => self.text(&format!("{}#recommendation", ind.id), r, file, spans, &format!("{iat}.recommendation")),
+                    None => true,
+                };
+                if let Some(cond) = self.condition(&ind.when, Scope::Facts, file, spans, &iat) {
+                    if finding_ok && rec_ok {
+                        indicators.push(Indicator {
+                            id: ind.id.clone(),
+                            condition: cond,
+                            effect: ind.effect,
+                            weight: ind.weight,
+                            finding: ind.finding.clone(),
+                            recommendation: ind.recommendation.clone(),
+                            citation: ind.citation.clone().unwrap_or_else(|| c.citation.clone()),
+                            origin,
+                        });
+                    }
+                }
+            }
+            out.push(Criterion {
+                id: c.id.clone(),
+                citation: c.citation.clone(),
+                title: c.title.clone(),
+                why: c.why.clone(),
+                pillar: c.pillar.clone(),
+                indicators,
+                origin: self.origin(file, spans, &format!("{at}.id")),
+            });
+        }
+        out
+    }
+
+    /// Compile a finding or recommendation text; record the facts it reads.
+    fn text(&mut self, name: &str, text: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> bool {
+        match self.texts.add(name, text) {
+            Ok(vars) => {
+                for v in vars {
+                    if let Some(fact) = v.strip_prefix("facts.") {
+                        let segs: Vec<String> = fact.split('.').map(str::to_string).collect();
+                        // `facts.<path>.value|previous|...`: find the fact prefix.
+                        let mut found = false;
+                        for n in (1..=segs.len()).rev() {
+                            let p = segs[..n].join(".");
+                            if self.catalog.get(&p).is_some() {
+                                self.used_facts.insert(p);
+                                found = true;
+                                break;
+                            }
+                        }
+                        if !found {
+                            self.problems.push(
+                                Diagnostic::error("unknown-fact", format!("text reads unknown fact `{fact}`"))
+                                    .at(file, spans.value_span(path)),
+                            );
+                            return false;
+                        }
+                    }
+                }
+                true
+            }
+            Err((message, inner)) => {
+                let span = match inner {
+                    Some(r) => spans.sub_span(path, r, file),
+                    None => spans.value_span(path),
+                };
+                self.problems.push(
+                    Diagnostic::error("bad-template", format!("invalid text template: {message}"))
+                        .at(file, span)
+                        .with_help("texts are Tera templates: `{{ facts.group.name.value }}` with filters such as `ordinal`"),
+                );
+                false
+            }
+        }
+    }
+
+    fn check_pillar(&mut self, pillar: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str, allow_groups: bool) {
+        let known = self.pillars.iter().any(|p| p.id == pillar) || (allow_groups && self.catalog.is_group(pillar));
+        if !known {
+            let mut names: Vec<String> = self.pillars.iter().map(|p| p.id.clone()).collect();
+            if allow_groups {
+                names.extend(self.catalog.top_groups());
+            }
+            self.problems.push(unknown("pillar", pillar, names.iter().map(String::as_str)).at(file, spans.value_span(path)));
+        }
+    }
+
+    fn signals(&mut self, f: &PillarsFile, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Signal> {
+        let mut out = Vec::new();
+        for (i, s) in f.signals.iter().enumerate() {
+            let at = format!("signals[{i}]");
+            let origin = self.origin(file, spans, &format!("{at}.id"));
+            self.claim_id(&s.id, &origin);
+            self.require_text(&s.citation, "citation", file, spans, &at);
+            self.check_pillar(&s.pillar, file, spans, &format!("{at}.pillar"), false);
+            if let Some(cond) = self.condition(&s.when, Scope::Facts, file, spans, &at) {
+                out.push(Signal {
+                    id: s.id.clone(),
+                    pillar: s.pillar.clone(),
+                    citation: s.citation.clone(),
+                    condition: cond,
+                    direction: s.direction,
+                    weight: s.weight,
+                    text: s.text.clone(),
+                    origin,
+                });
+            }
+        }
+        out
+    }
+
+    fn stages(&mut self, f: &DecisionFile, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Stage> {
+        let mut out = Vec::new();
+        for (si, st) in f.stages.iter().enumerate() {
+            let sat = format!("stages[{si}]");
+            let origin = self.origin(file, spans, &format!("{sat}.id"));
+            self.claim_id(&st.id, &origin);
+            self.require_text(&st.citation, "citation", file, spans, &sat);
+            let mut rules = Vec::new();
+            let mut always: Option<String> = None;
+            for (ri, r) in st.rules.iter().enumerate() {
+                let at = format!("{sat}.rules[{ri}]");
+                let origin = self.origin(file, spans, &format!("{at}.id"));
+                self.claim_id(&r.id, &origin);
+                self.require_text(&r.citation, "citation", file, spans, &at);
+                self.require_text(&r.why, "why", file, spans, &at);
+                if !self.tiers.iter().any(|t| t.id == r.tier) {
+                    self.problems.push(
+                        unknown("tier", &r.tier, self.tiers.iter().map(|t| t.id.as_str()))
+                            .at(file, spans.value_span(&format!("{at}.tier"))),
+                    );
+                }
+                if let Some(first) = &always {
+                    self.problems.push(
+                        Diagnostic::error("unreachable-rule", format!("tier rule `{}` can never fire", r.id))
+                            .at(file, origin.span.clone())
+                            .with_help(format!("`{first}` before it in the same stage always applies")),
+                    );
+                }
+                if r.when.trim() == "true" {
+                    always = Some(r.id.clone());
+                }
+                if let Some(cond) = self.condition(&r.when, Scope::Decision, file, spans, &at) {
+                    rules.push(TierRule {
+                        id: r.id.clone(),
+                        citation: r.citation.clone(),
+                        why: r.why.clone(),
+                        condition: cond,
+                        tier: r.tier.clone(),
+                        flags: r.flags.clone(),
+                        is_final: r.r#final,
+                        origin,
+                    });
+                }
+            }
+            out.push(Stage {
+                id: st.id.clone(),
+                citation: st.citation.clone(),
+                rules,
+            });
+        }
+        out
+    }
+}
+
+fn unknown<'a>(what: &str, found: &str, candidates: impl Iterator<Item = &'a str>) -> Diagnostic {
+    let candidates: Vec<&str> = candidates.collect();
+    let code = match what {
+        "fact" => "unknown-fact",
+        "param" => "unknown-param",
+        "tier" => "unknown-tier",
+        "pillar" => "unknown-pillar",
+        "variable" => "unknown-variable",
+        _ => "unknown-reference",
+    };
+    let help = match did_you_mean(found, candidates.iter().copied()) {
+        Some(s) => format!("did you mean `{s}`?"),
+        None if candidates.len() <= 12 && !candidates.is_empty() => {
+            format!("expected one of {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+        }
+        None => format!("no {what} is named `{found}`"),
+    };
+    Diagnostic::error(code, format!("unknown {what} `{found}`")).with_help(help)
+}

@@ -1,0 +1,223 @@
+//! The rule files as written: serde structs that mirror the YAML one to one, reject unknown
+//! fields and hold no logic. [`super::Rulebook::load`] validates them into the engine's types.
+//! The JSON Schema of the rules (`tiercheck schema rules`) is generated from these types.
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// `ruleset.yaml`: tiers, pillars, trend thresholds and named parameters.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RulesetFile {
+    /// Human name of the rule set.
+    pub name: String,
+    /// Version of the methodology the rules encode (e.g. the report year).
+    pub version: String,
+    /// Every tier the decision may produce, best first.
+    pub tiers: Vec<TierDef>,
+    /// The pillars, in narrative order.
+    pub pillars: Vec<PillarDef>,
+    /// Pillar score thresholds.
+    pub trend: TrendDef,
+    /// Named constants, usable in conditions as `params.<name>`.
+    #[serde(default)]
+    pub params: IndexMap<String, ParamDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierDef {
+    /// Stable id used in facts files, conditions and JSON output (e.g. `2WL`).
+    pub id: String,
+    /// How the tier is named in text (e.g. `Tier 2 Watch List`).
+    pub label: String,
+    /// Order for movement: a lower rank is better. A tier without rank (special case) makes
+    /// movement to or from it `new`.
+    #[serde(default)]
+    pub rank: Option<u32>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PillarDef {
+    pub id: String,
+    pub title: String,
+    pub citation: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrendDef {
+    /// A pillar score at or above this is `increased`.
+    pub increased_at: i64,
+    /// A pillar score at or below this is `decreased`.
+    pub decreased_at: i64,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamDef {
+    pub value: ParamValue,
+    pub citation: String,
+    pub why: String,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
+#[serde(untagged)]
+pub enum ParamValue {
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Text(String),
+}
+
+/// `facts.yaml`: the fact catalog.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CatalogFile {
+    pub facts: Vec<FactDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FactDef {
+    /// Dotted path; the first segment is the group, a variable in conditions.
+    pub path: String,
+    #[serde(rename = "type")]
+    pub kind: FactKind,
+    /// The pillar or group the fact belongs to.
+    pub pillar: String,
+    pub description: String,
+    /// How drafts and claims name the counted thing (counts).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub noun: Option<String>,
+    /// Allowed values (enums).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FactKind {
+    /// A whole number, zero or more.
+    Count,
+    /// `{amount, currency, usd}`.
+    Money,
+    Boolean,
+    /// One of `values`.
+    Enum,
+    Year,
+    Text,
+    TextList,
+}
+
+/// `standards.yaml` and `criteria.yaml`.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriteriaFile {
+    #[serde(default)]
+    pub standards: Vec<CriterionDef>,
+    #[serde(default)]
+    pub criteria: Vec<CriterionDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CriterionDef {
+    pub id: String,
+    pub citation: String,
+    pub title: String,
+    pub why: String,
+    /// The pillar the criterion's findings belong to (or a group such as `law`).
+    pub pillar: String,
+    #[serde(default)]
+    pub indicators: Vec<IndicatorDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorDef {
+    pub id: String,
+    /// CEL condition over facts.
+    pub when: String,
+    pub effect: Effect,
+    pub weight: u32,
+    /// The finding, in house style; a Tera template with `facts` in context.
+    pub finding: String,
+    /// The recommendation it implies, an imperative (required for gaps and key gaps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<String>,
+    /// Overrides the criterion's citation when the indicator encodes a narrower provision.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Deserialize, Serialize, JsonSchema, PartialOrd, Ord)]
+#[serde(rename_all = "snake_case")]
+pub enum Effect {
+    Strength,
+    Gap,
+    KeyGap,
+}
+
+/// `pillars.yaml`: trend signals.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PillarsFile {
+    pub signals: Vec<SignalDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SignalDef {
+    pub id: String,
+    pub pillar: String,
+    pub citation: String,
+    pub when: String,
+    pub direction: Direction,
+    pub weight: u32,
+    /// Short description for traces ("convictions fell").
+    pub text: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Up,
+    Down,
+}
+
+/// `decision.yaml`: ordered stages of tier rules.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecisionFile {
+    pub stages: Vec<StageDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StageDef {
+    pub id: String,
+    pub citation: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    pub rules: Vec<TierRuleDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TierRuleDef {
+    pub id: String,
+    pub citation: String,
+    pub why: String,
+    pub when: String,
+    /// The tier this rule places the country on.
+    pub tier: String,
+    /// Named flags the rule sets (e.g. `waiver`), visible to templates and checks.
+    #[serde(default)]
+    pub flags: Vec<String>,
+    /// Stop the decision here: later stages do not run.
+    #[serde(default)]
+    pub r#final: bool,
+}

@@ -1,0 +1,143 @@
+//! Reading input files into memory, once, with the checks every input needs.
+//!
+//! Every later stage (YAML loading, templates, narratives) works on a [`SourceFile`]: its display
+//! name and its text. A file that cannot be read becomes a located diagnostic here, never a panic.
+
+use std::ops::Range;
+use std::path::Path;
+use std::sync::Arc;
+
+use crate::diagnostic::Diagnostic;
+
+/// Larger inputs are refused rather than read: no real facts file, rule file or narrative comes
+/// near this, and a bound keeps memory use predictable on hostile input.
+pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// One input file: a name for messages and its whole UTF-8 text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceFile {
+    pub name: String,
+    pub text: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.into(),
+            text: text.into(),
+        })
+    }
+
+    /// 1-based line and column (in characters) of a byte offset.
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = &self.text[..floor_char_boundary(&self.text, offset)];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = before[line_start..].chars().count() + 1;
+        (line, col)
+    }
+
+    /// Byte offset of a 1-based line and 0-based character column.
+    pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
+        let mut offset = 0;
+        for (i, l) in self.text.split_inclusive('\n').enumerate() {
+            if i + 1 == line {
+                let within: usize = l.chars().take(col_chars).map(char::len_utf8).sum();
+                return offset + within;
+            }
+            offset += l.len();
+        }
+        self.text.len()
+    }
+
+    /// Byte offset of a character index.
+    pub fn char_to_byte(&self, char_index: usize) -> usize {
+        self.text
+            .char_indices()
+            .nth(char_index)
+            .map_or(self.text.len(), |(b, _)| b)
+    }
+
+    /// Clamp a span into the text, on character boundaries.
+    pub fn clamp(&self, span: Range<usize>) -> Range<usize> {
+        let start = floor_char_boundary(&self.text, span.start.min(self.text.len()));
+        let end = floor_char_boundary(&self.text, span.end.min(self.text.len())).max(start);
+        start..end
+    }
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// Read a file for any stage: refuses directories, missing files, huge files, binary files and
+/// files that are not UTF-8, each with a message that says which and what to do.
+pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let name = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error("io-error", format!("cannot read `{name}`: {}", io_reason(&e)))
+            .with_help("check the path; it is taken relative to the current folder")
+    })?;
+    if meta.is_dir() {
+        return Err(Diagnostic::error(
+            "io-error",
+            format!("`{name}` is a folder, not a file"),
+        )
+        .with_help("name a file inside it"));
+    }
+    if meta.len() > MAX_INPUT_BYTES {
+        return Err(Diagnostic::error(
+            "input-too-large",
+            format!(
+                "`{name}` is {} bytes, more than the {} bytes tiercheck reads",
+                meta.len(),
+                MAX_INPUT_BYTES
+            ),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error("io-error", format!("cannot read `{name}`: {}", io_reason(&e)))
+    })?;
+    source_from_bytes(name, bytes)
+}
+
+/// The checks of [`read_source`] on bytes already in memory (embedded rules, tests).
+pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>, Diagnostic> {
+    if bytes.contains(&0) {
+        return Err(Diagnostic::error(
+            "binary-input",
+            format!("`{name}` looks like a binary file (it contains NUL bytes)"),
+        )
+        .with_help("tiercheck reads YAML and plain-text narratives"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if text.starts_with('\u{feff}') {
+                text.remove(0);
+            }
+            Ok(SourceFile::new(name, text))
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&e.as_bytes()[..at]).into_owned();
+            let line = valid.matches('\n').count() + 1;
+            Err(Diagnostic::error(
+                "not-utf8",
+                format!("`{name}` is not valid UTF-8 (first bad byte at offset {at}, line {line})"),
+            )
+            .with_help("save the file as UTF-8"))
+        }
+    }
+}
+
+fn io_reason(e: &std::io::Error) -> String {
+    match e.kind() {
+        std::io::ErrorKind::NotFound => "no such file".to_string(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
+        _ => e.to_string().to_lowercase(),
+    }
+}

@@ -1,0 +1,461 @@
+//! YAML with positions: typed values through serde (`serde_yaml`, the maintained fork), and a
+//! [`SpanIndex`] from `saphyr-parser` that maps every node path (`criteria[0].indicators[2].when`)
+//! to its byte span, so later stages can point at the exact place of a problem.
+//!
+//! The positional pass runs first and also guards the serde pass: it reports syntax errors,
+//! duplicate keys, excessive nesting and alias bombs, all located, before serde sees the text.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use saphyr_parser::{Event, Parser, ScalarStyle};
+use serde::de::DeserializeOwned;
+
+use crate::diagnostic::Diagnostic;
+use crate::source::SourceFile;
+
+/// Deeper documents are refused: no rule or facts file needs more than a handful of levels.
+pub const MAX_DEPTH: usize = 64;
+/// More aliases than this are refused (anchors are legal, billion-laughs expansions are not).
+pub const MAX_ALIASES: usize = 256;
+
+/// Spans of one node: its key (for mapping values) and its value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NodeSpan {
+    pub key: Option<Range<usize>>,
+    pub value: Range<usize>,
+    /// For scalars: how the value was written (plain, quoted, block).
+    pub quoted: Quoting,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quoting {
+    /// Plain scalar, or a collection: the text in the file is the value.
+    Plain,
+    /// Single- or double-quoted on one line: the value starts one byte after the span start.
+    Quoted,
+    /// Block scalar (`|`, `>`) or an escaped string: offsets inside are not mapped.
+    Other,
+}
+
+/// Path -> spans for every node of one YAML document.
+#[derive(Debug, Clone, Default)]
+pub struct SpanIndex {
+    nodes: IndexMap<String, NodeSpan>,
+}
+
+impl SpanIndex {
+    pub fn get(&self, path: &str) -> Option<&NodeSpan> {
+        self.nodes.get(path)
+    }
+
+    /// The value span of a path, or of its nearest ancestor that has one.
+    pub fn value_span(&self, path: &str) -> Range<usize> {
+        self.lookup(path).map_or(0..0, |n| n.value.clone())
+    }
+
+    /// The key span of a path (the value's span when it has no key), or the nearest ancestor's.
+    pub fn key_span(&self, path: &str) -> Range<usize> {
+        self.lookup(path)
+            .map_or(0..0, |n| n.key.clone().unwrap_or_else(|| n.value.clone()))
+    }
+
+    fn lookup(&self, path: &str) -> Option<&NodeSpan> {
+        let mut p = path;
+        loop {
+            if let Some(n) = self.nodes.get(p) {
+                return Some(n);
+            }
+            let cut = p.rfind(['.', '['])?;
+            p = &p[..cut];
+        }
+    }
+
+    /// Byte span inside the file of a sub-range of a scalar's value (e.g. a CEL sub-expression).
+    /// Falls back to the whole value when the scalar's text does not map 1:1 to its value.
+    pub fn sub_span(&self, path: &str, inner: Range<usize>, file: &SourceFile) -> Range<usize> {
+        let Some(node) = self.lookup(path) else {
+            return 0..0;
+        };
+        let start = match node.quoted {
+            Quoting::Plain => node.value.start,
+            Quoting::Quoted => node.value.start + 1,
+            Quoting::Other => return node.value.clone(),
+        };
+        let s = start + inner.start;
+        let e = start + inner.end;
+        if e > file.text.len() || s > e {
+            return node.value.clone();
+        }
+        s..e
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.nodes.keys().map(String::as_str)
+    }
+}
+
+enum Frame {
+    Map {
+        path: String,
+        start: usize,
+        key: Option<(String, Range<usize>)>,
+        seen: HashMap<String, Range<usize>>,
+    },
+    Seq {
+        path: String,
+        start: usize,
+        index: usize,
+    },
+}
+
+fn child_path(parent: &str, key: &str) -> String {
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
+}
+
+/// Build the span index; report syntax errors, duplicate keys, depth and alias limits.
+pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
+    let mut spans = SpanIndex::default();
+    let mut problems = Vec::new();
+    let mut stack: Vec<Frame> = Vec::new();
+    let mut aliases = 0usize;
+    let mut documents = 0usize;
+    let byte = |m: &saphyr_parser::Marker| file.char_to_byte(m.index());
+
+    for item in Parser::new_from_str(&file.text) {
+        let (event, span) = match item {
+            Ok(ok) => ok,
+            Err(e) => {
+                let at = byte(e.marker());
+                let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.info()))
+                    .at(file, at..at + 1)
+                    .with_label("here");
+                if e.info().contains("tab") {
+                    d = d.with_help("YAML is indented with spaces, never tabs");
+                }
+                problems.push(d);
+                return Err(problems);
+            }
+        };
+        let start = byte(&span.start);
+        let end = byte(&span.end);
+        // Where does a new node go? Compute its path and whether it is a mapping key.
+        let mut place = |stack: &mut Vec<Frame>, node_span: Range<usize>, scalar: Option<&str>| {
+            match stack.last_mut() {
+                None => Some((String::new(), None)),
+                Some(Frame::Seq { path, index, .. }) => {
+                    let p = format!("{path}[{index}]");
+                    *index += 1;
+                    Some((p, None))
+                }
+                Some(Frame::Map {
+                    path, key, seen, ..
+                }) => match key.take() {
+                    None => {
+                        let k = scalar.unwrap_or("?").to_string();
+                        if let Some(first) = seen.get(&k) {
+                            problems.push(
+                                Diagnostic::error(
+                                    "duplicate-key",
+                                    format!("duplicate key `{k}`"),
+                                )
+                                .at(file, node_span.clone())
+                                .with_label("repeated here")
+                                .with_related(file, first.clone(), "first defined here")
+                                .with_help("a key may appear once in a mapping; remove or merge one of them"),
+                            );
+                        } else {
+                            seen.insert(k.clone(), node_span.clone());
+                        }
+                        *key = Some((k, node_span));
+                        None
+                    }
+                    Some((k, key_span)) => Some((child_path(path, &k), Some(key_span))),
+                },
+            }
+        };
+        match event {
+            Event::StreamStart | Event::StreamEnd | Event::Nothing | Event::DocumentEnd => {}
+            Event::DocumentStart(_) => {
+                documents += 1;
+                if documents > 1 {
+                    problems.push(
+                        Diagnostic::error("yaml-multiple-documents", "more than one YAML document in one file")
+                            .at(file, start..end.max(start + 3))
+                            .with_help("put one document per file; remove this `---`"),
+                    );
+                    return Err(problems);
+                }
+            }
+            Event::Alias(_) => {
+                aliases += 1;
+                if aliases > MAX_ALIASES {
+                    problems.push(
+                        Diagnostic::error(
+                            "yaml-too-many-aliases",
+                            format!("more than {MAX_ALIASES} YAML aliases"),
+                        )
+                        .at(file, start..end.max(start + 1))
+                        .with_help("expand the repeated values by hand; this guards against alias bombs"),
+                    );
+                    return Err(problems);
+                }
+                if let Some((path, key)) = place(&mut stack, start..end, Some("*alias")) {
+                    spans.nodes.insert(
+                        path,
+                        NodeSpan {
+                            key,
+                            value: start..end,
+                            quoted: Quoting::Other,
+                        },
+                    );
+                }
+            }
+            Event::Scalar(value, style, _, _) => {
+                let quoted = match style {
+                    ScalarStyle::Plain => Quoting::Plain,
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
+                        if !file.text[start..end].contains(['\\', '\n'])
+                            && !file.text[start..end].contains("''") =>
+                    {
+                        Quoting::Quoted
+                    }
+                    _ => Quoting::Other,
+                };
+                if let Some((path, key)) = place(&mut stack, start..end, Some(&value)) {
+                    spans.nodes.insert(
+                        path,
+                        NodeSpan {
+                            key,
+                            value: start..end,
+                            quoted,
+                        },
+                    );
+                }
+            }
+            Event::SequenceStart(..) | Event::MappingStart(..) => {
+                if stack.len() >= MAX_DEPTH {
+                    problems.push(
+                        Diagnostic::error(
+                            "yaml-too-deep",
+                            format!("YAML nested deeper than {MAX_DEPTH} levels"),
+                        )
+                        .at(file, start..start + 1),
+                    );
+                    return Err(problems);
+                }
+                let (path, key) = place(&mut stack, start..end, None).unwrap_or_default();
+                spans.nodes.insert(
+                    path.clone(),
+                    NodeSpan {
+                        key,
+                        value: start..end,
+                        quoted: Quoting::Plain,
+                    },
+                );
+                stack.push(if matches!(event, Event::MappingStart(..)) {
+                    Frame::Map {
+                        path,
+                        start,
+                        key: None,
+                        seen: HashMap::new(),
+                    }
+                } else {
+                    Frame::Seq {
+                        path,
+                        start,
+                        index: 0,
+                    }
+                });
+            }
+            Event::SequenceEnd | Event::MappingEnd => {
+                if let Some(Frame::Map { path, start, .. } | Frame::Seq { path, start, .. }) =
+                    stack.pop()
+                {
+                    if let Some(n) = spans.nodes.get_mut(&path) {
+                        n.value = start..end.max(start);
+                    }
+                }
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(spans)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Parse a whole document into `T`, with located diagnostics for every failure.
+pub fn load<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
+    if file.text.trim().is_empty() {
+        return Err(vec![Diagnostic::error(
+            "empty-file",
+            format!("`{}` is empty", file.name),
+        )
+        .at(file, 0..0)
+        .with_help("see `tiercheck schema` for what the file must contain")]);
+    }
+    let spans = index(file)?;
+    match serde_yaml::from_str::<T>(&file.text) {
+        Ok(value) => Ok((value, spans)),
+        Err(e) => Err(vec![serde_error(file, &spans, &e)]),
+    }
+}
+
+/// Parse a document into a generic value (for files whose shape the catalog decides).
+pub fn load_value(file: &Arc<SourceFile>) -> Result<(serde_yaml::Value, SpanIndex), Vec<Diagnostic>> {
+    load::<serde_yaml::Value>(file)
+}
+
+/// Turn a serde error into a located diagnostic with a "did you mean" where one fits.
+pub fn serde_error(file: &Arc<SourceFile>, spans: &SpanIndex, e: &serde_yaml::Error) -> Diagnostic {
+    let raw = e.to_string();
+    // serde_yaml appends " at line N column M"; we show the place ourselves.
+    let text = match raw.find(" at line ") {
+        Some(i) => raw[..i].to_string(),
+        None => raw.clone(),
+    };
+    let (path, detail) = match text.split_once(": ") {
+        Some((p, d)) if !p.contains(' ') && !p.is_empty() => (Some(p.to_string()), d.to_string()),
+        _ => (None, text.clone()),
+    };
+    let span = match e.location() {
+        Some(loc) => token_span(&file.text, loc.index()),
+        None => path
+            .as_deref()
+            .map_or(0..0, |p| spans.key_span(p)),
+    };
+    let (code, message, help) = describe_serde(&detail);
+    let message = match &path {
+        Some(p) => format!("{message} in `{p}`"),
+        None => message,
+    };
+    let mut d = Diagnostic::error(code, message).at(file, span);
+    if let Some(h) = help {
+        d = d.with_help(h);
+    }
+    d
+}
+
+fn token_span(text: &str, at: usize) -> Range<usize> {
+    let at = at.min(text.len());
+    let rest = &text[at..];
+    let len = rest
+        .find(|c: char| c == '\n' || c == ',' || c == '}' || c == ']' || c == ':' || c == '#')
+        .unwrap_or(rest.len());
+    let len = rest[..len].trim_end().len().max(1);
+    at..(at + len).min(text.len())
+}
+
+/// Classify serde's message: the code, our wording, and a help.
+fn describe_serde(detail: &str) -> (&'static str, String, Option<String>) {
+    if let Some(rest) = detail.strip_prefix("unknown field ") {
+        let found = between_backticks(rest).unwrap_or_default();
+        let expected: Vec<String> = rest
+            .split_once("expected ")
+            .map(|(_, list)| all_between_backticks(list))
+            .unwrap_or_default();
+        let help = did_you_mean(&found, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                (!expected.is_empty()).then(|| {
+                    format!(
+                        "expected one of {}",
+                        expected
+                            .iter()
+                            .map(|e| format!("`{e}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                })
+            });
+        return ("unknown-field", format!("unknown field `{found}`"), help);
+    }
+    if let Some(rest) = detail.strip_prefix("unknown variant ") {
+        let found = between_backticks(rest).unwrap_or_default();
+        let expected: Vec<String> = rest
+            .split_once("expected ")
+            .map(|(_, list)| all_between_backticks(list))
+            .unwrap_or_default();
+        let help = did_you_mean(&found, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`?"))
+            .or_else(|| {
+                Some(format!(
+                    "expected one of {}",
+                    expected
+                        .iter()
+                        .map(|e| format!("`{e}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            });
+        return ("unknown-value", format!("unknown value `{found}`"), help);
+    }
+    if let Some(rest) = detail.strip_prefix("missing field ") {
+        let name = between_backticks(rest).unwrap_or_default();
+        return (
+            "missing-field",
+            format!("missing field `{name}`"),
+            Some(format!("add `{name}:` to this entry")),
+        );
+    }
+    if let Some(rest) = detail.strip_prefix("duplicate field ") {
+        let name = between_backticks(rest).unwrap_or_default();
+        return ("duplicate-key", format!("duplicate key `{name}`"), None);
+    }
+    if detail.starts_with("invalid type") || detail.starts_with("invalid value") {
+        return ("wrong-type", lower_first(detail), None);
+    }
+    if detail.contains("recursion limit exceeded") {
+        return ("yaml-too-deep", "YAML nested too deeply".to_string(), None);
+    }
+    if detail.contains("repetition limit exceeded") {
+        return (
+            "yaml-too-many-aliases",
+            "YAML aliases expand too far".to_string(),
+            Some("expand the repeated values by hand".to_string()),
+        );
+    }
+    ("yaml-invalid", lower_first(detail), None)
+}
+
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+fn between_backticks(s: &str) -> Option<String> {
+    let start = s.find('`')? + 1;
+    let len = s[start..].find('`')?;
+    Some(s[start..start + len].to_string())
+}
+
+fn all_between_backticks(s: &str) -> Vec<String> {
+    s.split('`')
+        .enumerate()
+        .filter(|(i, _)| i % 2 == 1)
+        .map(|(_, p)| p.to_string())
+        .collect()
+}
+
+/// The closest candidate to `found`, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(f64, &str)> = None;
+    for c in candidates {
+        let score = strsim::jaro_winkler(found, c);
+        if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
+            best = Some((score, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
