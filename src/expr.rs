@@ -89,7 +89,7 @@ impl Condition {
 
     /// Evaluate against bindings. `Ok(None)` when the result is not a boolean.
     pub fn eval_bool(&self, bindings: &Bindings) -> Result<bool, EvalError> {
-        let mut ctx = Context::default();
+        let mut ctx = Context::with_env(stdlib());
         for (name, value) in &bindings.variables {
             ctx.add_variable_from_value(name.clone(), value.clone());
         }
@@ -110,6 +110,13 @@ impl Condition {
             Err(e) => Err(EvalError::Undecidable(e.to_string())),
         }
     }
+}
+
+/// CEL's standard environment, built once per process (building it is the costly part of a
+/// context).
+fn stdlib() -> Arc<cel::Env> {
+    static ENV: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
+    Arc::clone(ENV.get_or_init(|| Arc::new(cel::Env::stdlib())))
 }
 
 /// (consecutive years immediately before the report year on `tier`, waivers among them).

@@ -132,7 +132,13 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
         let (event, span) = match item {
             Ok(ok) => ok,
             Err(e) => {
-                let at = byte(e.marker());
+                let mut at = byte(e.marker());
+                // Point at the tab itself, not at the token being scanned when it was met.
+                if e.info().contains("tab") {
+                    if let Some(i) = file.text[at..].find('\t') {
+                        at += i;
+                    }
+                }
                 let mut d = Diagnostic::error("yaml-syntax", format!("invalid YAML: {}", e.info()))
                     .at(file, at..at + 1)
                     .with_label("here");
@@ -410,8 +416,16 @@ fn describe_serde(detail: &str) -> (&'static str, String, Option<String>) {
         let name = between_backticks(rest).unwrap_or_default();
         return ("duplicate-key", format!("duplicate key `{name}`"), None);
     }
+    if detail.contains(" as u128") || detail.contains(" as i128") {
+        let number = between_backticks(detail).unwrap_or_default();
+        return (
+            "number-too-large",
+            format!("number `{number}` is too large"),
+            Some("tiercheck reads whole numbers up to 18446744073709551615".to_string()),
+        );
+    }
     if detail.starts_with("invalid type") || detail.starts_with("invalid value") {
-        return ("wrong-type", lower_first(detail), None);
+        return ("wrong-type", plain_types(&lower_first(detail)), None);
     }
     if detail.contains("recursion limit exceeded") {
         return ("yaml-too-deep", "YAML nested too deeply".to_string(), None);
@@ -424,6 +438,33 @@ fn describe_serde(detail: &str) -> (&'static str, String, Option<String>) {
         );
     }
     ("yaml-invalid", lower_first(detail), None)
+}
+
+/// Serde names Rust types in its messages; say what a YAML author writes instead.
+fn plain_types(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, plain) in [
+        ("expected i64", "expected a whole number"),
+        ("expected u64", "expected a whole number zero or more"),
+        ("expected u32", "expected a whole number zero or more"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected a boolean", "expected `true` or `false`"),
+        ("expected a string", "expected text"),
+        ("expected a sequence", "expected a list"),
+        ("expected a map", "expected a mapping"),
+    ] {
+        out = out.replace(rust, plain);
+    }
+    if let Some(i) = out.find("expected struct ") {
+        out.truncate(i);
+        out.push_str("expected a mapping");
+    }
+    if let Some(i) = out.find("expected enum ") {
+        out.truncate(i);
+        out.push_str("expected one of the allowed values");
+    }
+    out
 }
 
 fn lower_first(s: &str) -> String {
@@ -451,8 +492,9 @@ fn all_between_backticks(s: &str) -> Vec<String> {
 /// The closest candidate to `found`, when it is close enough to be a likely typo.
 pub fn did_you_mean<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
+    let found = found.to_lowercase();
     for c in candidates {
-        let score = strsim::jaro_winkler(found, c);
+        let score = strsim::jaro_winkler(&found, &c.to_lowercase());
         if score > 0.8 && best.is_none_or(|(b, _)| score > b) {
             best = Some((score, c));
         }

@@ -28,7 +28,8 @@ pub fn run(args: &RulesArg) -> Exit {
         Err(ds) => {
             eprint_diagnostics(&ds);
             let errors = ds.iter().filter(|d| d.is_error()).count();
-            eprintln!("{errors} error(s) in the rules");
+            let noun = if errors == 1 { "error" } else { "errors" };
+            eprintln!("{errors} {noun} in the rules");
             Exit::Failed
         }
     }

@@ -432,7 +432,7 @@ impl Loader<'_> {
         Origin {
             file: Arc::clone(file),
             path: path.to_string(),
-            span: spans.key_span(path),
+            span: spans.value_span(path),
         }
     }
 
@@ -826,7 +826,14 @@ impl Loader<'_> {
         for (si, st) in f.stages.iter().enumerate() {
             let sat = format!("stages[{si}]");
             let origin = self.origin(file, spans, &format!("{sat}.id"));
-            self.claim_id(&st.id, &origin);
+            // Stages have their own namespace: a stage may share its name with one of its rules.
+            if let Some(first) = f.stages[..si].iter().position(|o| o.id == st.id) {
+                self.problems.push(
+                    Diagnostic::error("duplicate-id", format!("duplicate stage id `{}`", st.id))
+                        .at(file, origin.span.clone())
+                        .with_related(file, spans.value_span(&format!("stages[{first}].id")), "first defined here"),
+                );
+            }
             self.require_text(&st.citation, "citation", file, spans, &sat);
             let mut rules = Vec::new();
             let mut always: Option<String> = None;
