@@ -1,3 +1,4 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Benchmarks over a generated corpus of ~200 countries (the size of one report):
 //! loading the rules, and assessing every facts file. Run with `cargo bench --bench pipeline`.
 //! No timing is asserted anywhere in the tests; numbers come from here.
@@ -17,28 +18,45 @@ fn corpus(dir: &std::path::Path) -> Vec<PathBuf> {
     (0..COUNTRIES)
         .map(|i| {
             let n = |base: usize| (base * (i % 7 + 1) + i) % 97;
-            let text = format!(
-                "country: Country {i}\nyear: 2022\nhistory:\n  - {{ year: 2021, tier: \"{t1}\" }}\n  - {{ year: 2020, tier: \"{t2}\" }}\n\
-facts:\n  law:\n    penalty_max_years: {pmax}\n    penalty_min_years: 2\n    criminalizes_sex_trafficking: true\n    criminalizes_labor_trafficking: {labor}\n\
-  prosecution:\n    investigations: {{ value: {inv}, previous: {inv_p} }}\n    prosecutions: {{ value: {pro}, previous: {pro_p} }}\n    convictions: {{ value: {con}, previous: {con_p} }}\n\
-  protection:\n    victims_identified: {{ value: {vic}, previous: {vic_p} }}\n    victims_referred: {{ value: {refd}, previous: {refd_p} }}\n\
-  prevention:\n    hotline: {hot}\n",
-                t1 = tiers[i % 4],
-                t2 = tiers[(i / 4) % 4],
-                pmax = 3 + i % 8,
-                labor = i % 5 != 0,
-                inv = n(13),
-                inv_p = n(11),
-                pro = n(7),
-                pro_p = n(5),
-                con = n(3),
-                con_p = n(4),
-                vic = n(17),
-                vic_p = n(19),
-                refd = n(17) / 2,
-                refd_p = n(19) / 2,
-                hot = i % 3 == 0,
-            );
+            let lines = [
+                format!("country: Country {i}"),
+                "year: 2022".to_string(),
+                "history:".to_string(),
+                format!("  - {{ year: 2021, tier: \"{}\" }}", tiers[i % 4]),
+                format!("  - {{ year: 2020, tier: \"{}\" }}", tiers[(i / 4) % 4]),
+                "facts:".to_string(),
+                "  law:".to_string(),
+                format!("    penalty_max_years: {}", 3 + i % 8),
+                "    penalty_min_years: 2".to_string(),
+                "    criminalizes_sex_trafficking: true".to_string(),
+                format!("    criminalizes_labor_trafficking: {}", i % 5 != 0),
+                "  prosecution:".to_string(),
+                format!(
+                    "    investigations: {{ value: {}, previous: {} }}",
+                    n(13),
+                    n(11)
+                ),
+                format!(
+                    "    prosecutions: {{ value: {}, previous: {} }}",
+                    n(7),
+                    n(5)
+                ),
+                format!("    convictions: {{ value: {}, previous: {} }}", n(3), n(4)),
+                "  protection:".to_string(),
+                format!(
+                    "    victims_identified: {{ value: {}, previous: {} }}",
+                    n(17),
+                    n(19)
+                ),
+                format!(
+                    "    victims_referred: {{ value: {}, previous: {} }}",
+                    n(17) / 2,
+                    n(19) / 2
+                ),
+                "  prevention:".to_string(),
+                format!("    hotline: {}", i % 3 == 0),
+            ];
+            let text = lines.join("\n") + "\n";
             let path = year_dir.join(format!("country-{i:03}.yaml"));
             std::fs::write(&path, text).expect("write corpus");
             path
@@ -50,12 +68,29 @@ fn bench(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("temp dir");
     let files = corpus(dir.path());
     c.bench_function("load bundled rules", |b| {
-        b.iter(|| tiercheck::load_rules(None).map(|r| r.catalog.facts.len()).unwrap_or(0))
+        b.iter(|| {
+            tiercheck::load_rules(None)
+                .map(|r| r.catalog.facts.len())
+                .unwrap_or(0)
+        })
     });
     let Ok(rules) = tiercheck::load_rules(None) else {
         eprintln!("the bundled rules do not load; run `tiercheck rules lint`");
         return;
     };
+    // The corpus must be valid, or the benchmark would time error paths.
+    for f in &files {
+        if let Err(ds) = tiercheck::assess_file(&rules, f) {
+            eprint!(
+                "{}",
+                tiercheck::diagnostic::render_human_all(
+                    &ds,
+                    tiercheck::diagnostic::HumanStyle::plain()
+                )
+            );
+            return;
+        }
+    }
     c.bench_function("assess 188 countries", |b| {
         b.iter(|| {
             files

@@ -26,21 +26,55 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Assess facts files: tier, movement, standards, criteria, pillar trends, strengths and gaps
-    #[command(after_help = "Examples:\n  tiercheck assess reports/2022/tajikistan.yaml\n  tiercheck assess reports/2022/*.yaml --format json\n  tiercheck assess reports/2022 --rules my-rules/")]
+    #[command(
+        after_help = "Examples:\n  tiercheck assess reports/2022/tajikistan.yaml\n  tiercheck assess reports/2022/*.yaml --format json\n  tiercheck assess reports/2022 --rules my-rules/"
+    )]
     Assess(AssessArgs),
     /// Explain a tier decision: the rules that decided, the indicators that fired, with values and citations
     #[command(after_help = "Example:\n  tiercheck explain reports/2022/tajikistan.yaml")]
     Explain(ExplainArgs),
-    /// Work on the rules: lint them
+    /// Draft the country narrative from the assessment of a facts file, with the templates of templates/
+    #[command(
+        after_help = "Examples:\n  tiercheck draft reports/2022/tajikistan.yaml\n  tiercheck draft reports/2022/tajikistan.yaml -o drafts/tajikistan.txt\n  tiercheck draft reports/2022/tajikistan.yaml --templates my-templates/"
+    )]
+    Draft(commands::draft::DraftArgs),
+    /// Check narrative drafts before publication: structure, tier wording, numbers, money, style; with --facts, against the assessment
+    #[command(
+        after_help = "Examples:\n  tiercheck check drafts/tajikistan.txt\n  tiercheck check drafts/ --facts reports/ --format json\n  tiercheck check --explain trend-word-mismatch"
+    )]
+    Check(commands::check::CheckArgs),
+    /// Read a published narrative into a facts file (YAML), or JSON with the stated tier and unread sentences
+    #[command(
+        after_help = "Examples:\n  tiercheck extract tajikistan-2022.txt -o reports/2022/tajikistan.yaml\n  tiercheck extract tajikistan-2022.txt --format json"
+    )]
+    Extract(commands::extract::ExtractArgs),
+    /// Work on the rules: lint them, run their test cases, see the impact of an edit
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Print JSON Schemas of facts files and rule files, for editors' YAML language servers
+    #[command(
+        after_help = "Examples:\n  tiercheck schema facts > facts.schema.json\n  tiercheck schema rules criteria\n  tiercheck schema --write rules/schema"
+    )]
+    Schema(commands::schema::SchemaArgs),
 }
 
 #[derive(Debug, Subcommand)]
 pub enum RulesCommand {
     /// Validate the rule set: every problem at once, located; exit 0 when clean, 2 on errors
-    #[command(after_help = "Examples:\n  tiercheck rules lint\n  tiercheck rules lint --rules my-rules/")]
+    #[command(
+        after_help = "Examples:\n  tiercheck rules lint\n  tiercheck rules lint --rules my-rules/"
+    )]
     Lint(RulesArg),
+    /// Run the rule test cases of <rules>/tests/*.yaml; exit 0 all pass, 1 failures (or uncovered rules with --coverage), 2 could not run
+    #[command(
+        after_help = "Examples:\n  tiercheck rules test\n  tiercheck rules test --rules my-rules/ --coverage"
+    )]
+    Test(commands::test::RulesTestArgs),
+    /// Assess facts files under base and edited rules and list what changes, country by country; exit 0 with or without changes
+    #[command(
+        after_help = "Examples:\n  tiercheck rules diff --base old-rules/ --rules rules/\n  tiercheck rules diff --base old-rules/ --rules rules/ reports/2022 --format json"
+    )]
+    Diff(commands::diff::RulesDiffArgs),
 }
 
 /// `--rules DIR`, shared by every command that reads rules.
@@ -68,6 +102,9 @@ pub struct AssessArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: TextOrJson,
+    /// Re-run on every save of the facts (and of the `--rules` folder), printing only what changed
+    #[arg(long)]
+    pub watch: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -84,6 +121,12 @@ pub fn run(cli: Cli) -> Exit {
     match cli.command {
         Command::Assess(a) => commands::assess::run(&a),
         Command::Explain(a) => commands::explain::run(&a),
+        Command::Draft(a) => commands::draft::run(&a),
         Command::Rules(RulesCommand::Lint(a)) => commands::lint::run(&a),
+        Command::Rules(RulesCommand::Test(a)) => commands::test::run(&a),
+        Command::Rules(RulesCommand::Diff(a)) => commands::diff::run(&a),
+        Command::Schema(a) => commands::schema::run(&a),
+        Command::Check(a) => commands::check::run(&a),
+        Command::Extract(a) => commands::extract::run(&a),
     }
 }

@@ -271,9 +271,10 @@ impl HumanStyle {
 
 /// Render one diagnostic as miette would print it: `file:line:col`, the span underlined, help below.
 pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
-    let source = diag.location.as_ref().map(|l| {
-        NamedSource::new(l.file.name.clone(), l.file.text.clone()).with_language("text")
-    });
+    let source = diag
+        .location
+        .as_ref()
+        .map(|l| NamedSource::new(l.file.name.clone(), l.file.text.clone()).with_language("text"));
     let view = MietteView { diag, source };
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -296,7 +297,10 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
             .is_some_and(|l| l.file.name == rel.file.name);
         if !same_file {
             let (line, col) = rel.file.line_col(rel.span.start);
-            out.push_str(&format!("  note: {text} at {}:{line}:{col}\n", rel.file.name));
+            out.push_str(&format!(
+                "  note: {text} at {}:{line}:{col}\n",
+                rel.file.name
+            ));
         }
     }
     out

@@ -19,12 +19,24 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
     let mut bindings = base_bindings(rules, facts);
     let text_context = text_context(rules, facts);
 
+    let tera_context = tera::Context::from_serialize(&text_context).unwrap_or_default();
     let mut findings = Vec::new();
     let mut standards = Vec::new();
     let mut criteria = Vec::new();
-    for (list, out) in [(&rules.standards, &mut standards), (&rules.criteria, &mut criteria)] {
+    for (list, out) in [
+        (&rules.standards, &mut standards),
+        (&rules.criteria, &mut criteria),
+    ] {
         for c in list {
-            out.push(score_criterion(rules, c, &bindings, &text_context, &mut findings, &mut problems));
+            out.push(score_criterion(
+                rules,
+                c,
+                &bindings,
+                &text_context,
+                &tera_context,
+                &mut findings,
+                &mut problems,
+            ));
         }
     }
 
@@ -48,7 +60,9 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     });
                 }
                 Ok(false) | Err(EvalError::Unknown(_) | EvalError::Undecidable(_)) => {}
-                Err(e @ EvalError::NotBoolean(_)) => problems.push(format!("signal `{}` {e}", s.id)),
+                Err(e @ EvalError::NotBoolean(_)) => {
+                    problems.push(format!("signal `{}` {e}", s.id))
+                }
             }
         }
         let trend = if score >= rules.trend.increased_at {
@@ -77,7 +91,11 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         totals.strengths += c.strengths;
         totals.gaps += c.gaps;
         totals.key_gaps += c.key_gaps;
-        totals.unknown += c.indicators.iter().filter(|i| i.outcome == Outcome::Unknown).count() as u32;
+        totals.unknown += c
+            .indicators
+            .iter()
+            .filter(|i| i.outcome == Outcome::Unknown)
+            .count() as u32;
     }
     totals.unmet_standards = standards.iter().filter(|s| s.status != Status::Met).count() as u32;
 
@@ -96,16 +114,25 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
     bindings.set("standards", to_cel(&results(&standards)));
     let mut pm = JsonMap::new();
     for (id, p) in &pillars {
-        pm.insert(id.clone(), json!({"trend": p.trend.as_str(), "score": p.score}));
+        pm.insert(
+            id.clone(),
+            json!({"trend": p.trend.as_str(), "score": p.score}),
+        );
     }
     bindings.set("pillars", to_cel(&Json::Object(pm)));
-    bindings.set("totals", to_cel(&serde_json::to_value(&totals).unwrap_or(Json::Null)));
+    bindings.set(
+        "totals",
+        to_cel(&serde_json::to_value(&totals).unwrap_or(Json::Null)),
+    );
 
     let mut tier: Option<String> = None;
     let mut flags: Vec<String> = Vec::new();
     let mut trace = Vec::new();
     'stages: for stage in &rules.stages {
-        bindings.set("tier", to_cel(&tier.clone().map_or(Json::Null, Json::String)));
+        bindings.set(
+            "tier",
+            to_cel(&tier.clone().map_or(Json::Null, Json::String)),
+        );
         let mut step = TraceStep {
             stage: stage.id.clone(),
             citation: stage.citation.clone(),
@@ -135,7 +162,11 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     step.condition = Some(rule.condition.source.clone());
                     step.tier_after = tier.clone();
                     step.flags = rule.flags.clone();
-                    step.evidence = decision_evidence(&rule.condition, facts, &bindings_view(&criteria, &standards, &pillars, &totals, &step.tier_before));
+                    step.evidence = decision_evidence(
+                        &rule.condition,
+                        facts,
+                        &bindings_view(&criteria, &standards, &pillars, &totals, &step.tier_before),
+                    );
                     stop = rule.is_final;
                     break;
                 }
@@ -152,7 +183,9 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         }
     }
     let tier = tier.unwrap_or_else(|| {
-        problems.push("no tier rule applied: the decision stages must always place a country".to_string());
+        problems.push(
+            "no tier rule applied: the decision stages must always place a country".to_string(),
+        );
         String::new()
     });
 
@@ -169,7 +202,11 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
             _ => Movement::New,
         },
     };
-    let history: Vec<(i64, String, bool)> = facts.history.iter().map(|h| (h.year, h.tier.clone(), h.waiver)).collect();
+    let history: Vec<(i64, String, bool)> = facts
+        .history
+        .iter()
+        .map(|h| (h.year, h.tier.clone(), h.waiver))
+        .collect();
     let consecutive_years = if movement == Movement::Remained {
         crate::expr::streak(&history, facts.year, &tier).0 + 1
     } else {
@@ -178,7 +215,10 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
 
     // Recommendations: from gaps, key gaps first, then by weight; each text once.
     let mut recommendations: Vec<Recommendation> = Vec::new();
-    let mut order: Vec<&Finding> = findings.iter().filter(|f| f.kind != Effect::Strength).collect();
+    let mut order: Vec<&Finding> = findings
+        .iter()
+        .filter(|f| f.kind != Effect::Strength)
+        .collect();
     order.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.weight.cmp(&a.weight)));
     let mut seen = HashSet::new();
     for f in order {
@@ -200,9 +240,15 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         country: facts.country.clone(),
         year: facts.year,
         period: facts.period,
-        tier_label: rules.tier(&tier).map(|t| t.label.clone()).unwrap_or_default(),
+        tier_label: rules
+            .tier(&tier)
+            .map(|t| t.label.clone())
+            .unwrap_or_default(),
         tier,
-        previous_tier_label: previous_tier.as_deref().and_then(|p| rules.tier(p)).map(|t| t.label.clone()),
+        previous_tier_label: previous_tier
+            .as_deref()
+            .and_then(|p| rules.tier(p))
+            .map(|t| t.label.clone()),
         previous_tier,
         movement,
         consecutive_years,
@@ -226,6 +272,7 @@ fn score_criterion(
     c: &Criterion,
     bindings: &Bindings,
     text_context: &Json,
+    ctx: &tera::Context,
     findings: &mut Vec<Finding>,
     problems: &mut Vec<String>,
 ) -> CriterionResult {
@@ -241,7 +288,6 @@ fn score_criterion(
         key_gaps: 0,
         indicators: Vec::new(),
     };
-    let ctx = tera::Context::from_serialize(text_context).unwrap_or_default();
     let mut decided = 0;
     for ind in &c.indicators {
         let (outcome, reason) = match ind.condition.eval_bool(bindings) {
@@ -273,16 +319,19 @@ fn score_criterion(
                     result.score -= w;
                 }
             }
-            let text = rules.texts.render(&ind.id, &ctx).unwrap_or_else(|e| {
+            let text = rules.texts.render(&ind.id, ctx).unwrap_or_else(|e| {
                 problems.push(format!("finding of `{}` did not render: {e}", ind.id));
                 ind.finding.clone()
             });
             let recommendation = ind.recommendation.as_ref().map(|r| {
                 rules
                     .texts
-                    .render(&format!("{}#recommendation", ind.id), &ctx)
+                    .render(&format!("{}#recommendation", ind.id), ctx)
                     .unwrap_or_else(|e| {
-                        problems.push(format!("recommendation of `{}` did not render: {e}", ind.id));
+                        problems.push(format!(
+                            "recommendation of `{}` did not render: {e}",
+                            ind.id
+                        ));
                         r.clone()
                     })
             });
@@ -383,7 +432,11 @@ impl FactLookup for &Facts {
         for n in (1..=segs.len()).rev() {
             let path = segs[..n].join(".");
             if let Some(f) = self.values.get(&path) {
-                let r = if previous { f.previous.as_ref() } else { f.value.as_ref() };
+                let r = if previous {
+                    f.previous.as_ref()
+                } else {
+                    f.value.as_ref()
+                };
                 let v = r.map_or(json!("unknown"), reading_json);
                 let mut v = v;
                 for s in &segs[n..] {
@@ -407,7 +460,9 @@ impl FactLookup for FactsJson<'_> {
         let mut cur = self.0.get("facts")?;
         for (i, s) in segs.iter().enumerate() {
             cur = cur.get(s)?;
-            if cur.get("status").is_some_and(Json::is_string) && cur.get("previous_status").is_some() {
+            if cur.get("status").is_some_and(Json::is_string)
+                && cur.get("previous_status").is_some()
+            {
                 let (status, value) = if previous {
                     (cur.get("previous_status"), cur.get("previous"))
                 } else {
@@ -447,7 +502,9 @@ fn insert_path(root: &mut JsonMap<String, Json>, path: &str, value: Json) {
             cur.insert(s.to_string(), value);
             return;
         }
-        let entry = cur.entry(s.to_string()).or_insert_with(|| Json::Object(JsonMap::new()));
+        let entry = cur
+            .entry(s.to_string())
+            .or_insert_with(|| Json::Object(JsonMap::new()));
         if !entry.is_object() {
             *entry = Json::Object(JsonMap::new());
         }
@@ -458,7 +515,11 @@ fn insert_path(root: &mut JsonMap<String, Json>, path: &str, value: Json) {
 
 /// CEL bindings every condition sees: fact groups, `previous`, `params`, `report`, `history`.
 fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
-    let history: Vec<(i64, String, bool)> = facts.history.iter().map(|h| (h.year, h.tier.clone(), h.waiver)).collect();
+    let history: Vec<(i64, String, bool)> = facts
+        .history
+        .iter()
+        .map(|h| (h.year, h.tier.clone(), h.waiver))
+        .collect();
     let mut b = Bindings::new(history, facts.year);
     let mut current = JsonMap::new();
     let mut previous = JsonMap::new();
@@ -505,7 +566,11 @@ fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
     b.set(
         "history",
         to_cel(&Json::Array(
-            facts.history.iter().map(|h| json!({"year": h.year, "tier": h.tier, "waiver": h.waiver})).collect(),
+            facts
+                .history
+                .iter()
+                .map(|h| json!({"year": h.year, "tier": h.tier, "waiver": h.waiver}))
+                .collect(),
         )),
     );
     b.set("tier", to_cel(&Json::Null));

@@ -49,8 +49,25 @@ pub const ENGINE_FUNCTIONS: &[&str] = &["streak", "streak_waivers"];
 
 /// CEL's standard functions and operators that conditions may use.
 const STANDARD_FUNCTIONS: &[&str] = &[
-    "size", "int", "uint", "double", "string", "bool", "type", "contains", "startsWith",
-    "endsWith", "matches", "max", "min", "exists", "all", "exists_one", "map", "filter", "has",
+    "size",
+    "int",
+    "uint",
+    "double",
+    "string",
+    "bool",
+    "type",
+    "contains",
+    "startsWith",
+    "endsWith",
+    "matches",
+    "max",
+    "min",
+    "exists",
+    "all",
+    "exists_one",
+    "map",
+    "filter",
+    "has",
     "abs",
 ];
 
@@ -87,22 +104,9 @@ impl Condition {
         })
     }
 
-    /// Evaluate against bindings. `Ok(None)` when the result is not a boolean.
+    /// Evaluate against bindings: `true` or `false`, or why it cannot be decided.
     pub fn eval_bool(&self, bindings: &Bindings) -> Result<bool, EvalError> {
-        let mut ctx = Context::with_env(stdlib());
-        for (name, value) in &bindings.variables {
-            ctx.add_variable_from_value(name.clone(), value.clone());
-        }
-        let history = Arc::clone(&bindings.history);
-        let report_year = bindings.report_year;
-        let h2 = Arc::clone(&history);
-        let _ = ctx.add_function("streak", move |tier: Arc<String>| -> i64 {
-            streak(&history, report_year, &tier).0
-        });
-        let _ = ctx.add_function("streak_waivers", move |tier: Arc<String>| -> i64 {
-            streak(&h2, report_year, &tier).1
-        });
-        match self.program.execute(&ctx) {
+        match self.program.execute(&bindings.ctx) {
             Ok(Value::Bool(b)) => Ok(b),
             Ok(other) => Err(EvalError::NotBoolean(format!("{other:?}"))),
             Err(ExecutionError::NoSuchKey(k)) => Err(EvalError::Unknown(k.to_string())),
@@ -158,30 +162,37 @@ impl std::fmt::Display for EvalError {
     }
 }
 
-/// The variables a condition sees, plus the history the engine functions read.
-#[derive(Debug, Clone, Default)]
+/// The variables a condition sees, plus the engine functions over the history. Built once per
+/// facts file; decision stages rebind the variables they add.
 pub struct Bindings {
-    variables: Vec<(String, Value)>,
-    history: Arc<Vec<(i64, String, bool)>>,
-    report_year: i64,
+    ctx: Context<'static, 'static>,
+}
+
+impl std::fmt::Debug for Bindings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Bindings")
+    }
 }
 
 impl Bindings {
+    /// `history` is (year, tier, waiver), most recent first.
     pub fn new(history: Vec<(i64, String, bool)>, report_year: i64) -> Self {
-        Self {
-            variables: Vec::new(),
-            history: Arc::new(history),
-            report_year,
-        }
+        let mut ctx = Context::with_env(stdlib());
+        let history = Arc::new(history);
+        let h2 = Arc::clone(&history);
+        // Neither name is a standard CEL function, so registering cannot conflict.
+        let _ = ctx.add_function("streak", move |tier: Arc<String>| -> i64 {
+            streak(&history, report_year, &tier).0
+        });
+        let _ = ctx.add_function("streak_waivers", move |tier: Arc<String>| -> i64 {
+            streak(&h2, report_year, &tier).1
+        });
+        Self { ctx }
     }
 
     /// Bind (or rebind) a top-level variable.
     pub fn set(&mut self, name: &str, value: Value) {
-        if let Some(slot) = self.variables.iter_mut().find(|(n, _)| n == name) {
-            slot.1 = value;
-        } else {
-            self.variables.push((name.to_string(), value));
-        }
+        self.ctx.add_variable_from_value(name.to_string(), value);
     }
 }
 
@@ -196,7 +207,9 @@ pub fn to_cel(value: &serde_json::Value) -> Value {
             _ => Value::Null,
         },
         serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => Value::List(Arc::new(items.iter().map(to_cel).collect())),
+        serde_json::Value::Array(items) => {
+            Value::List(Arc::new(items.iter().map(to_cel).collect()))
+        }
         serde_json::Value::Object(map) => {
             let mut m: HashMap<Key, Value> = HashMap::with_capacity(map.len());
             for (k, v) in map {
@@ -239,7 +252,9 @@ impl Walker<'_> {
                 let end = self.extend_over_field(end, &sel.field);
                 Some((segs, span.start..end))
             }
-            Expr::Call(call) if call.func_name == "_[_]" && call.target.is_none() && call.args.len() == 2 => {
+            Expr::Call(call)
+                if call.func_name == "_[_]" && call.target.is_none() && call.args.len() == 2 =>
+            {
                 let (mut segs, span) = self.name_of(&call.args[0])?;
                 if let Expr::Literal(LiteralValue::String(s)) = &call.args[1].expr {
                     segs.push(s.to_string());
@@ -258,7 +273,10 @@ impl Walker<'_> {
     fn extend_over_field(&self, end: usize, field: &str) -> usize {
         let rest = &self.source[end.min(self.source.len())..];
         if let Some(i) = rest.find(field) {
-            if rest[..i].trim_matches(|c: char| c == '.' || c.is_whitespace()).is_empty() {
+            if rest[..i]
+                .trim_matches(|c: char| c == '.' || c.is_whitespace())
+                .is_empty()
+            {
                 return end + i + field.len();
             }
         }
@@ -300,7 +318,11 @@ impl Walker<'_> {
                 }
             }
             Expr::Call(call) => {
-                if !call.func_name.starts_with('_') && !call.func_name.starts_with('@') && call.func_name != "!_" && call.func_name != "-_" {
+                if !call.func_name.starts_with('_')
+                    && !call.func_name.starts_with('@')
+                    && call.func_name != "!_"
+                    && call.func_name != "-_"
+                {
                     let span = self.span_of(e.id);
                     self.calls.push((call.func_name.clone(), span));
                 }
@@ -352,7 +374,11 @@ impl Walker<'_> {
 
 /// Names of functions a condition may call.
 pub fn known_functions() -> BTreeSet<&'static str> {
-    STANDARD_FUNCTIONS.iter().chain(ENGINE_FUNCTIONS).copied().collect()
+    STANDARD_FUNCTIONS
+        .iter()
+        .chain(ENGINE_FUNCTIONS)
+        .copied()
+        .collect()
 }
 
 fn char_to_byte(s: &str, chars: usize) -> usize {
@@ -397,13 +423,28 @@ mod tests {
     fn references_cover_fact_paths_and_presence_tests() {
         let c = Condition::compile("has(prosecution.convictions) && previous.prosecution.convictions > 0 && criteria['b1-x'].status == 'met' && [1].exists(x, x > 0)").unwrap();
         let names: Vec<String> = c.references.iter().map(Reference::dotted).collect();
-        assert!(names.contains(&"prosecution.convictions".to_string()), "{names:?}");
-        assert!(names.contains(&"previous.prosecution.convictions".to_string()), "{names:?}");
-        assert!(names.contains(&"criteria.b1-x.status".to_string()), "{names:?}");
+        assert!(
+            names.contains(&"prosecution.convictions".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"previous.prosecution.convictions".to_string()),
+            "{names:?}"
+        );
+        assert!(
+            names.contains(&"criteria.b1-x.status".to_string()),
+            "{names:?}"
+        );
         assert!(!names.iter().any(|n| n == "x"), "{names:?}");
         let src = &c.source;
         for r in &c.references {
-            assert!(src[r.span.clone()].contains(r.segments.last().unwrap().as_str()) || src[r.span.clone()].contains('['), "{:?} -> {:?}", r, &src[r.span.clone()]);
+            assert!(
+                src[r.span.clone()].contains(r.segments.last().unwrap().as_str())
+                    || src[r.span.clone()].contains('['),
+                "{:?} -> {:?}",
+                r,
+                &src[r.span.clone()]
+            );
         }
     }
 
@@ -413,7 +454,10 @@ mod tests {
         let mut b = Bindings::new(vec![], 2022);
         b.set("prosecution", to_cel(&serde_json::json!({})));
         assert!(matches!(c.eval_bool(&b), Err(EvalError::Unknown(_))));
-        b.set("prosecution", to_cel(&serde_json::json!({"convictions": null})));
+        b.set(
+            "prosecution",
+            to_cel(&serde_json::json!({"convictions": null})),
+        );
         assert!(c.eval_bool(&b).is_err());
         let eq = Condition::compile("prosecution.convictions == null").unwrap();
         assert_eq!(eq.eval_bool(&b), Ok(true));
@@ -421,7 +465,11 @@ mod tests {
 
     #[test]
     fn streak_counts_consecutive_years_before_the_report() {
-        let h = vec![(2021, "2WL".to_string(), true), (2020, "2WL".to_string(), false), (2019, "2".to_string(), false)];
+        let h = vec![
+            (2021, "2WL".to_string(), true),
+            (2020, "2WL".to_string(), false),
+            (2019, "2".to_string(), false),
+        ];
         assert_eq!(streak(&h, 2022, "2WL"), (2, 1));
         assert_eq!(streak(&h, 2023, "2WL"), (0, 0));
         let c = Condition::compile("streak('2WL') >= 2 && streak_waivers('2WL') == 1").unwrap();

@@ -151,15 +151,22 @@ impl Facts {
     }
 
     /// Validate a facts file already in memory (no previous-year lookup).
-    pub fn parse(file: &Arc<SourceFile>, path: &Path, rules: &Rulebook) -> Result<Facts, Vec<Diagnostic>> {
+    pub fn parse(
+        file: &Arc<SourceFile>,
+        path: &Path,
+        rules: &Rulebook,
+    ) -> Result<Facts, Vec<Diagnostic>> {
         let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load(file)?;
         let mut problems = Vec::new();
         let catalog = &rules.catalog;
 
         if !YEAR_RANGE.contains(&raw.year) {
             problems.push(
-                Diagnostic::error("wrong-type", format!("`{}` is not a plausible report year", raw.year))
-                    .at(file, spans.value_span("year")),
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("`{}` is not a plausible report year", raw.year),
+                )
+                .at(file, spans.value_span("year")),
             );
         }
         let period = raw.period.unwrap_or(raw.year - 1);
@@ -177,7 +184,13 @@ impl Facts {
                     .at(file, spans.value_span(&format!("{at}.tier")));
                 d = d.with_help(match did_you_mean(&tier, ids.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("tiers are {}", ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "tiers are {}",
+                        ids.iter()
+                            .map(|i| format!("`{i}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 });
                 problems.push(d);
             }
@@ -185,16 +198,26 @@ impl Facts {
                 problems.push(
                     Diagnostic::error(
                         "bad-history",
-                        format!("history year `{}` is not before the report year `{}`", h.year, raw.year),
+                        format!(
+                            "history year `{}` is not before the report year `{}`",
+                            h.year, raw.year
+                        ),
                     )
                     .at(file, spans.value_span(&format!("{at}.year"))),
                 );
             }
             if let Some(first) = raw.history[..i].iter().position(|o| o.year == h.year) {
                 problems.push(
-                    Diagnostic::error("bad-history", format!("history has year `{}` twice", h.year))
-                        .at(file, spans.value_span(&format!("{at}.year")))
-                        .with_related(file, spans.value_span(&format!("history[{first}].year")), "first here"),
+                    Diagnostic::error(
+                        "bad-history",
+                        format!("history has year `{}` twice", h.year),
+                    )
+                    .at(file, spans.value_span(&format!("{at}.year")))
+                    .with_related(
+                        file,
+                        spans.value_span(&format!("history[{first}].year")),
+                        "first here",
+                    ),
                 );
             }
             history.push(HistoryEntry {
@@ -268,7 +291,12 @@ pub fn previous_year_path(path: &Path, year: i64) -> Option<PathBuf> {
     if dir_name != year.to_string() {
         return None;
     }
-    Some(parent.parent()?.join((year - 1).to_string()).join(path.file_name()?))
+    Some(
+        parent
+            .parent()?
+            .join((year - 1).to_string())
+            .join(path.file_name()?),
+    )
 }
 
 fn walk(
@@ -282,24 +310,47 @@ fn walk(
 ) {
     let yaml_path = |p: &str| format!("facts.{p}");
     let Yaml::Mapping(map) = node else {
-        let here = if prefix.is_empty() { "facts".to_string() } else { yaml_path(prefix) };
+        let here = if prefix.is_empty() {
+            "facts".to_string()
+        } else {
+            yaml_path(prefix)
+        };
         problems.push(
-            Diagnostic::error("wrong-type", format!("expected a mapping of facts at `{here}`"))
-                .at(file, spans.value_span(&here)),
+            Diagnostic::error(
+                "wrong-type",
+                format!("expected a mapping of facts at `{here}`"),
+            )
+            .at(file, spans.value_span(&here)),
         );
         return;
     };
     for (k, v) in map {
         let Some(key) = k.as_str() else {
-            let here = if prefix.is_empty() { "facts".to_string() } else { yaml_path(prefix) };
+            let here = if prefix.is_empty() {
+                "facts".to_string()
+            } else {
+                yaml_path(prefix)
+            };
             problems.push(
-                Diagnostic::error("wrong-type", "fact names must be text").at(file, spans.value_span(&here)),
+                Diagnostic::error("wrong-type", "fact names must be text")
+                    .at(file, spans.value_span(&here)),
             );
             continue;
         };
-        let path = if prefix.is_empty() { key.to_string() } else { format!("{prefix}.{key}") };
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
         if let Some(def) = catalog.get(&path) {
-            match read_fact(v, def.kind, def.values.as_deref(), &yaml_path(&path), file, spans) {
+            match read_fact(
+                v,
+                def.kind,
+                def.values.as_deref(),
+                &yaml_path(&path),
+                file,
+                spans,
+            ) {
                 Ok(mut fact) => {
                     fact.span = spans.key_span(&yaml_path(&path));
                     out.insert(path, fact);
@@ -341,7 +392,9 @@ fn read_fact(
     // The long form `{value, previous, note}`; money's own `{amount, ...}` is the short form.
     let long_form = matches!(node, Yaml::Mapping(m) if m.contains_key("value") || m.contains_key("previous") || (kind != FactKind::Money && !m.is_empty()));
     if long_form {
-        let Yaml::Mapping(m) = node else { return Err(problems) };
+        let Yaml::Mapping(m) = node else {
+            return Err(problems);
+        };
         for (k, v) in m {
             let key = k.as_str().unwrap_or("");
             let sub = format!("{at}.{key}");
@@ -359,11 +412,15 @@ fn read_fact(
                 },
                 "note" => fact.note = v.as_str().map(str::to_string),
                 other => {
-                    let mut d = Diagnostic::error("unknown-field", format!("unknown field `{other}` in `{at}`"))
-                        .at(file, spans.key_span(&sub));
+                    let mut d = Diagnostic::error(
+                        "unknown-field",
+                        format!("unknown field `{other}` in `{at}`"),
+                    )
+                    .at(file, spans.key_span(&sub));
                     d = d.with_help(match did_you_mean(other, ["value", "previous", "note"]) {
                         Some(s) => format!("did you mean `{s}`?"),
-                        None => "a fact is a value, `not_reported`, or `{value, previous, note}`".to_string(),
+                        None => "a fact is a value, `not_reported`, or `{value, previous, note}`"
+                            .to_string(),
                     });
                     problems.push(d);
                 }
@@ -396,17 +453,25 @@ fn read_reading(
     let span = spans.value_span(at);
     let shown = show(node);
     let wrong = |expected: &str| {
-        Diagnostic::error("wrong-type", format!("expected {expected} at `{at}`, found `{shown}`"))
-            .at(file, span.clone())
-            .with_help(format!("write {expected}, or `{NOT_REPORTED}` when the government gave no data"))
+        Diagnostic::error(
+            "wrong-type",
+            format!("expected {expected} at `{at}`, found `{shown}`"),
+        )
+        .at(file, span.clone())
+        .with_help(format!(
+            "write {expected}, or `{NOT_REPORTED}` when the government gave no data"
+        ))
     };
     let value = match kind {
         FactKind::Count => match node {
             Yaml::Number(n) => match (n.as_u64(), n.as_i64()) {
                 (Some(c), _) => FactValue::Count(c),
                 (None, Some(neg)) => {
-                    return Err(Diagnostic::error("negative-count", format!("a count cannot be negative, found `{neg}`"))
-                        .at(file, span.clone()))
+                    return Err(Diagnostic::error(
+                        "negative-count",
+                        format!("a count cannot be negative, found `{neg}`"),
+                    )
+                    .at(file, span.clone()))
                 }
                 _ => return Err(wrong("a whole number")),
             },
@@ -429,11 +494,21 @@ fn read_reading(
             match node.as_str() {
                 Some(s) if allowed.iter().any(|a| a == s) => FactValue::Text(s.to_string()),
                 Some(s) => {
-                    let mut d = Diagnostic::error("unknown-value", format!("`{s}` is not a value of `{at}`"))
-                        .at(file, span.clone());
+                    let mut d = Diagnostic::error(
+                        "unknown-value",
+                        format!("`{s}` is not a value of `{at}`"),
+                    )
+                    .at(file, span.clone());
                     d = d.with_help(match did_you_mean(s, allowed.iter().map(String::as_str)) {
                         Some(m) => format!("did you mean `{m}`?"),
-                        None => format!("expected one of {}", allowed.iter().map(|a| format!("`{a}`")).collect::<Vec<_>>().join(", ")),
+                        None => format!(
+                            "expected one of {}",
+                            allowed
+                                .iter()
+                                .map(|a| format!("`{a}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
                     });
                     return Err(d);
                 }
@@ -441,27 +516,44 @@ fn read_reading(
             }
         }
         FactKind::TextList => match node {
-            Yaml::Sequence(items) if items.iter().all(|i| i.is_string()) => {
-                FactValue::TextList(items.iter().filter_map(|i| i.as_str().map(str::to_string)).collect())
-            }
+            Yaml::Sequence(items) if items.iter().all(|i| i.is_string()) => FactValue::TextList(
+                items
+                    .iter()
+                    .filter_map(|i| i.as_str().map(str::to_string))
+                    .collect(),
+            ),
             _ => return Err(wrong("a list of text")),
         },
         FactKind::Money => {
             let parsed: Result<Money, _> = serde_yaml::from_value(node.clone());
             match parsed {
-                Ok(m) if m.amount >= 0.0 && m.amount.is_finite() && m.usd.is_none_or(|u| u >= 0.0 && u.is_finite()) => {
+                Ok(m)
+                    if m.amount >= 0.0
+                        && m.amount.is_finite()
+                        && m.usd.is_none_or(|u| u >= 0.0 && u.is_finite()) =>
+                {
                     if let Yaml::Mapping(map) = node {
-                        if let Some(k) = map.keys().filter_map(|k| k.as_str()).find(|k| !["amount", "currency", "usd"].contains(k)) {
-                            return Err(Diagnostic::error("unknown-field", format!("unknown field `{k}` in `{at}`"))
-                                .at(file, spans.key_span(&format!("{at}.{k}")))
-                                .with_help("money is `{amount, currency, usd}`"));
+                        if let Some(k) = map
+                            .keys()
+                            .filter_map(|k| k.as_str())
+                            .find(|k| !["amount", "currency", "usd"].contains(k))
+                        {
+                            return Err(Diagnostic::error(
+                                "unknown-field",
+                                format!("unknown field `{k}` in `{at}`"),
+                            )
+                            .at(file, spans.key_span(&format!("{at}.{k}")))
+                            .with_help("money is `{amount, currency, usd}`"));
                         }
                     }
                     FactValue::Money(m)
                 }
                 Ok(_) => {
-                    return Err(Diagnostic::error("negative-count", format!("money at `{at}` cannot be negative"))
-                        .at(file, span.clone()))
+                    return Err(Diagnostic::error(
+                        "negative-count",
+                        format!("money at `{at}` cannot be negative"),
+                    )
+                    .at(file, span.clone()))
                 }
                 Err(_) => return Err(wrong("money as `{amount, currency, usd}`")),
             }

@@ -16,18 +16,31 @@
 //!   only module that knows CEL.
 //! - [`facts`] validates a facts file against the catalog; [`evaluate`] turns facts into an
 //!   [`assessment::Assessment`].
-//! - [`render`] holds the Tera filters; [`commands`] the subcommands, dispatched by [`cli`].
+//! - [`render`] holds the Tera filters; [`draft`] loads `templates/` and renders an assessment
+//!   into a narrative; [`commands`] the subcommands, dispatched by [`cli`].
+//! - The rule editor's tools: [`ruletest`] runs `rules/tests/*.yaml` with coverage, [`impact`]
+//!   compares two assessments for `rules diff`, [`jsonschema`] generates the editors' schemas
+//!   (`rules/schema/`), [`watch`] re-runs a command on save and prints what changed.
 
 pub mod assessment;
+pub mod check;
+pub mod claims;
 pub mod cli;
 pub mod commands;
 pub mod diagnostic;
+pub mod draft;
 pub mod evaluate;
 pub mod expr;
+pub mod extract;
 pub mod facts;
+pub mod impact;
+pub mod jsonschema;
+pub mod narrative;
 pub mod render;
 pub mod rulebook;
+pub mod ruletest;
 pub mod source;
+pub mod watch;
 pub mod yaml;
 
 use std::path::{Path, PathBuf};
@@ -72,7 +85,10 @@ pub fn load_rules(dir: Option<&Path>) -> Result<rulebook::Rulebook, Vec<Diagnost
 }
 
 /// Load and assess one facts file.
-pub fn assess_file(rules: &rulebook::Rulebook, path: &Path) -> Result<assessment::Assessment, Vec<Diagnostic>> {
+pub fn assess_file(
+    rules: &rulebook::Rulebook,
+    path: &Path,
+) -> Result<assessment::Assessment, Vec<Diagnostic>> {
     let facts = facts::Facts::load(path, rules)?;
     let a = evaluate::evaluate(rules, &facts);
     if a.tier.is_empty() {
@@ -88,7 +104,10 @@ pub fn assess_file(rules: &rulebook::Rulebook, path: &Path) -> Result<assessment
 }
 
 /// Expand arguments into facts files: files as given, folders to their `.yaml` files (sorted).
-pub fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
+pub fn expand_inputs(
+    inputs: &[PathBuf],
+    extensions: &[&str],
+) -> Result<Vec<PathBuf>, Vec<Diagnostic>> {
     let mut out = Vec::new();
     let mut problems = Vec::new();
     for p in inputs {
@@ -99,7 +118,11 @@ pub fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<Path
             if found.is_empty() {
                 problems.push(Diagnostic::error(
                     "io-error",
-                    format!("folder `{}` holds no {} files", p.display(), extensions.join(" or ")),
+                    format!(
+                        "folder `{}` holds no {} files",
+                        p.display(),
+                        extensions.join(" or ")
+                    ),
                 ));
             }
             out.extend(found);
@@ -115,7 +138,9 @@ pub fn expand_inputs(inputs: &[PathBuf], extensions: &[&str]) -> Result<Vec<Path
 }
 
 fn walk_dir(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -134,9 +159,19 @@ fn walk_dir(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
 /// destination is left as it was.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
     use std::io::Write;
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
-        Diagnostic::error("io-error", format!("cannot write `{}`: {}", path.display(), e.to_string().to_lowercase()))
+        Diagnostic::error(
+            "io-error",
+            format!(
+                "cannot write `{}`: {}",
+                path.display(),
+                e.to_string().to_lowercase()
+            ),
+        )
     };
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
     tmp.write_all(contents).map_err(fail)?;
@@ -149,5 +184,8 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
 pub fn eprint_diagnostics(diagnostics: &[Diagnostic]) {
     let mut ds = diagnostics.to_vec();
     diagnostic::sort(&mut ds);
-    eprint!("{}", diagnostic::render_human_all(&ds, diagnostic::HumanStyle::detect()));
+    eprint!(
+        "{}",
+        diagnostic::render_human_all(&ds, diagnostic::HumanStyle::detect())
+    );
 }

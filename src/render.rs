@@ -27,7 +27,11 @@ impl TextTemplates {
 
     /// Compile a text; returns the dotted variables it reads (`facts.prosecution.convictions.value`),
     /// or the error message with its byte span inside the text.
-    pub fn add(&mut self, name: &str, text: &str) -> Result<Vec<String>, (String, Option<Range<usize>>)> {
+    pub fn add(
+        &mut self,
+        name: &str,
+        text: &str,
+    ) -> Result<Vec<String>, (String, Option<Range<usize>>)> {
         self.tera
             .add_raw_template(name, text)
             .map_err(|e| describe_error(&e))?;
@@ -71,7 +75,9 @@ pub fn dotted_variables(text: &str) -> Vec<String> {
             rest = after;
             continue;
         }
-        let Some(close) = after.find(['}']) else { break };
+        let Some(close) = after.find(['}']) else {
+            break;
+        };
         let inner = &after[1..close];
         let mut word = String::new();
         let mut in_string = None;
@@ -96,33 +102,112 @@ pub fn dotted_variables(text: &str) -> Vec<String> {
     out
 }
 
-/// Register every house-style filter. The one place filters are added.
+/// Register every house-style filter. The one place filters are added; README.md ("Templates")
+/// documents each. Filters format values and never choose words: where wording depends on a
+/// value (a comparison, a missing figure) the filter returns a *kind* and a template maps the
+/// kind to words.
 pub fn register_filters(tera: &mut Tera) {
-    tera.register_filter("number_words", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let n = as_number(v)?;
-        Ok(number_words(n))
+    tera.register_filter(
+        "number_words",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = as_number(v)?;
+            Ok(number_words(n))
+        },
+    );
+    tera.register_filter(
+        "ordinal",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = as_number(v)?;
+            Ok(ordinal_words(n))
+        },
+    );
+    tera.register_filter(
+        "thousands",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            let n = as_number(v)?;
+            Ok(thousands(n))
+        },
+    );
+    tera.register_filter(
+        "money",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let short = kwargs.get::<bool>("short")?.unwrap_or(false);
+            let usd = kwargs.get::<bool>("usd")?.unwrap_or(true);
+            money(v, short, usd)
+        },
+    );
+    tera.register_filter(
+        "serial_join",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let conj: String = kwargs
+                .get::<String>("conjunction")?
+                .unwrap_or_else(|| "and".to_string());
+            let sep: String = kwargs
+                .get::<String>("separator")?
+                .unwrap_or_else(|| ",".to_string());
+            let items: Vec<String> = v
+                .as_array()
+                .ok_or_else(|| tera::Error::message("`serial_join` takes a list"))?
+                .iter()
+                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+                .collect();
+            Ok(serial_join_with(&items, &sep, &conj))
+        },
+    );
+    tera.register_filter(
+        "change",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let significant = kwargs.must_get::<f64>("significant")?;
+            change_kind(v, significant).map(str::to_string)
+        },
+    );
+    tera.register_filter(
+        "reported",
+        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+            reported_kind(v).map(str::to_string)
+        },
+    );
+    tera.register_filter(
+        "acronyms",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let table = kwargs.must_get::<Value>("table")?;
+            let table = acronym_table(&table)?;
+            Ok(spell_out_acronyms(v, &table))
+        },
+    );
+    tera.register_filter("paragraph", |v: &str, _: Kwargs, _: &State| -> String {
+        paragraph(v)
     });
-    tera.register_filter("ordinal", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let n = as_number(v)?;
-        Ok(ordinal_words(n))
+    tera.register_filter(
+        "clause",
+        |v: &str, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let keep: Vec<String> = match kwargs.get::<Value>("keep")? {
+                Some(list) => list
+                    .as_array()
+                    .ok_or_else(|| {
+                        tera::Error::message("`clause` takes `keep` as a list of words")
+                    })?
+                    .iter()
+                    .filter_map(|w| w.as_str().map(str::to_string))
+                    .collect(),
+                None => Vec::new(),
+            };
+            Ok(clause(v, &keep))
+        },
+    );
+    tera.register_filter("upper_first", |v: &str, _: Kwargs, _: &State| -> String {
+        upper_first(v)
     });
-    tera.register_filter("thousands", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        let n = as_number(v)?;
-        Ok(thousands(n))
-    });
-    tera.register_filter("money", |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
-        money(v)
-    });
-    tera.register_filter("serial_join", |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-        let conj: String = kwargs.get::<String>("conjunction")?.unwrap_or_else(|| "and".to_string());
-        let items: Vec<String> = v
-            .as_array()
-            .ok_or_else(|| tera::Error::message("`serial_join` takes a list"))?
-            .iter()
-            .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-            .collect();
-        Ok(serial_join(&items, &conj))
-    });
+    tera.register_filter(
+        "heaviest",
+        |v: &[Value], kwargs: Kwargs, _: &State| -> TeraResult<Vec<Value>> {
+            let n = kwargs.must_get::<usize>("n")?;
+            let attribute = kwargs
+                .get::<String>("attribute")?
+                .unwrap_or_else(|| "weight".to_string());
+            heaviest(v, n, &attribute)
+        },
+    );
 }
 
 fn as_number(v: &Value) -> TeraResult<i64> {
@@ -132,13 +217,49 @@ fn as_number(v: &Value) -> TeraResult<i64> {
 }
 
 const ONES: [&str; 20] = [
-    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
-    "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
 ];
 const ORDINALS: [&str; 21] = [
-    "zeroth", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth",
-    "tenth", "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth",
-    "seventeenth", "eighteenth", "nineteenth", "twentieth",
+    "zeroth",
+    "first",
+    "second",
+    "third",
+    "fourth",
+    "fifth",
+    "sixth",
+    "seventh",
+    "eighth",
+    "ninth",
+    "tenth",
+    "eleventh",
+    "twelfth",
+    "thirteenth",
+    "fourteenth",
+    "fifteenth",
+    "sixteenth",
+    "seventeenth",
+    "eighteenth",
+    "nineteenth",
+    "twentieth",
 ];
 
 /// House style: one to nine in words, 10 and above in digits (with thousands separators).
@@ -182,11 +303,15 @@ pub fn thousands(n: i64) -> String {
     }
 }
 
-/// `{amount, currency, usd}` -> "600,000 Tajikistani somoni ($53,190)".
-fn money(v: &Value) -> TeraResult<String> {
-    let map = v
-        .as_map()
-        .ok_or_else(|| tera::Error::message("`money` takes `{amount, currency, usd}`"))?;
+/// `{amount, currency, usd}` -> "600,000 Tajikistani somoni ($53,190)". With `short`, the currency
+/// is named by its last word ("253,670 somoni ($22,490)"), as later mentions are; without `usd`,
+/// the dollar amount is left out.
+fn money(v: &Value, short: bool, with_usd: bool) -> TeraResult<String> {
+    let map = v.as_map().ok_or_else(|| {
+        tera::Error::message(format!(
+            "`money` takes `{{amount, currency, usd}}`, found `{v}`"
+        ))
+    })?;
     let get = |k: &str| map.get(&tera::value::Key::Str(k)).cloned();
     let amount = get("amount")
         .and_then(|a| a.as_f64().or_else(|| a.as_i64().map(|i| i as f64)))
@@ -194,24 +319,350 @@ fn money(v: &Value) -> TeraResult<String> {
     let currency = get("currency")
         .and_then(|c| c.as_str().map(str::to_string))
         .unwrap_or_default();
-    let mut out = format!("{} {currency}", thousands(amount.round() as i64));
-    if let Some(usd) = get("usd").and_then(|u| u.as_f64().or_else(|| u.as_i64().map(|i| i as f64))) {
-        out.push_str(&format!(" (${})", thousands(usd.round() as i64)));
+    let currency = if short {
+        currency
+            .split_whitespace()
+            .last()
+            .unwrap_or_default()
+            .to_string()
+    } else {
+        currency
+    };
+    let mut out = format!("{} {currency}", decimal(amount));
+    if with_usd {
+        if let Some(usd) =
+            get("usd").and_then(|u| u.as_f64().or_else(|| u.as_i64().map(|i| i as f64)))
+        {
+            out.push_str(&format!(" (${})", decimal(usd)));
+        }
     }
     Ok(out.trim().to_string())
 }
 
+/// A whole number with thousands separators, or a decimal one with its fraction ("1.5").
+fn decimal(x: f64) -> String {
+    if x.fract() == 0.0 {
+        thousands(x as i64)
+    } else {
+        let whole = thousands(x.trunc() as i64);
+        let frac = format!("{:.2}", x.fract().abs());
+        format!(
+            "{whole}{}",
+            frac.trim_start_matches('0').trim_end_matches('0')
+        )
+    }
+}
+
 /// ["a", "b", "c"] -> "a, b, and c" (serial comma).
 pub fn serial_join(items: &[String], conjunction: &str) -> String {
+    serial_join_with(items, ",", conjunction)
+}
+
+/// A serial-comma list with another separator: `;` for items that hold commas themselves
+/// ("a, b; c; and d"). Two items are joined by the conjunction alone.
+pub fn serial_join_with(items: &[String], separator: &str, conjunction: &str) -> String {
     match items {
         [] => String::new(),
         [one] => one.clone(),
         [a, b] => format!("{a} {conjunction} {b}"),
-        [rest @ .., last] => format!("{}, {conjunction} {last}", rest.join(", ")),
+        [rest @ .., last] => format!(
+            "{}{separator} {conjunction} {last}",
+            rest.join(&format!("{separator} "))
+        ),
     }
 }
 
+/// A fact view (`{status, value, previous_status, previous}`) or a `{value, previous}` map.
+fn field<'a>(v: &'a Value, name: &'a str) -> Option<&'a Value> {
+    v.as_map().and_then(|m| m.get(&tera::value::Key::Str(name)))
+}
+
+/// The figure of a reading: a count, or the amount of money.
+fn figure(v: Option<&Value>) -> Option<f64> {
+    let v = v?;
+    v.as_f64()
+        .or_else(|| v.as_i64().map(|i| i as f64))
+        .or_else(|| {
+            field(v, "amount").and_then(|a| a.as_f64().or_else(|| a.as_i64().map(|i| i as f64)))
+        })
+}
+
+fn reading_is_value(v: &Value, status: &str) -> bool {
+    match field(v, status).and_then(Value::as_str) {
+        Some(s) => s == "value",
+        // A plain `{value, previous}` map: any figure counts.
+        None => true,
+    }
+}
+
+/// How the current figure compares with the previous one: `same`, `increase`, `decrease`,
+/// `significant_decrease` (a fall by at least `significant`, a fraction of the previous figure),
+/// or `none` when either figure is missing or not reported. Templates map the kind to words.
+pub fn change_kind(v: &Value, significant: f64) -> TeraResult<&'static str> {
+    if field(v, "value").is_none() && field(v, "status").is_none() {
+        return Err(tera::Error::message(format!(
+            "`change` takes a fact (`facts.<group>.<name>`), found `{v}`"
+        )));
+    }
+    if !(0.0..=1.0).contains(&significant) {
+        return Err(tera::Error::message(format!(
+            "`change` takes `significant` as a fraction between 0 and 1, found `{significant}`"
+        )));
+    }
+    let current = if reading_is_value(v, "status") {
+        figure(field(v, "value"))
+    } else {
+        None
+    };
+    let previous = if reading_is_value(v, "previous_status") {
+        figure(field(v, "previous"))
+    } else {
+        None
+    };
+    let (Some(c), Some(p)) = (current, previous) else {
+        return Ok("none");
+    };
+    Ok(if c == p {
+        "same"
+    } else if c > p {
+        "increase"
+    } else if p > 0.0 && (p - c) / p >= significant {
+        "significant_decrease"
+    } else {
+        "decrease"
+    })
+}
+
+/// Whether a count was reported: `some` (a figure above zero), `zero`, `not_reported` or
+/// `unknown`. House style writes "did not report any" for both `zero` and `not_reported`.
+pub fn reported_kind(v: &Value) -> TeraResult<&'static str> {
+    let status = field(v, "status").and_then(Value::as_str).ok_or_else(|| {
+        tera::Error::message(format!(
+            "`reported` takes a fact (`facts.<group>.<name>`), found `{v}`"
+        ))
+    })?;
+    Ok(match status {
+        "value" => match figure(field(v, "value")) {
+            Some(0.0) => "zero",
+            _ => "some",
+        },
+        "not_reported" => "not_reported",
+        _ => "unknown",
+    })
+}
+
+/// One acronym and its expansion, from the templates' `house.yaml`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Acronym {
+    pub short: String,
+    pub long: String,
+}
+
+fn acronym_table(v: &Value) -> TeraResult<Vec<Acronym>> {
+    let list = v.as_array().ok_or_else(|| {
+        tera::Error::message("`acronyms` takes `table` as a list of `{short, long}`")
+    })?;
+    list.iter()
+        .map(|e| {
+            let s = field(e, "short").and_then(Value::as_str);
+            let l = field(e, "long").and_then(Value::as_str);
+            match (s, l) {
+                (Some(s), Some(l)) if !s.is_empty() && !l.is_empty() => Ok(Acronym {
+                    short: s.to_string(),
+                    long: l.to_string(),
+                }),
+                _ => Err(tera::Error::message(format!(
+                    "an `acronyms` table entry needs `short` and `long`, found `{e}`"
+                ))),
+            }
+        })
+        .collect()
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || c == '_'
+}
+
+/// Spell out each acronym of the table at its first use in `text`, and only there: a bare first
+/// use becomes "long (SHORT)" (capitalized at the start of a sentence), a first use already
+/// written "long (SHORT)" or "... (SHORT)" stays, and a later "long (SHORT)" becomes "SHORT".
+pub fn spell_out_acronyms(text: &str, table: &[Acronym]) -> String {
+    let mut seen: Vec<bool> = vec![false; table.len()];
+    let mut out = String::with_capacity(text.len() + 64);
+    let mut i = 0;
+    let bytes_len = text.len();
+    while i < bytes_len {
+        // The acronym that starts here, if any (the longest, so `SOPs` wins over `SOP`).
+        let at_boundary = text[..i]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !is_word_char(c));
+        let hit = if at_boundary {
+            table
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| {
+                    text[i..].starts_with(a.short.as_str())
+                        && text[i + a.short.len()..]
+                            .chars()
+                            .next()
+                            .is_none_or(|c| !is_word_char(c))
+                })
+                .max_by_key(|(_, a)| a.short.len())
+        } else {
+            None
+        };
+        let Some((k, a)) = hit else {
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            out.push(c);
+            i += c.len_utf8();
+            continue;
+        };
+        let in_parens = out.ends_with('(') && text[i + a.short.len()..].starts_with(')');
+        if in_parens {
+            if seen[k] {
+                // A repeated definition: drop "long (" when it is exactly the expansion.
+                let before = &out[..out.len() - 1];
+                let trimmed = before.trim_end();
+                let long_start = trimmed.len().checked_sub(a.long.len());
+                match long_start {
+                    Some(s)
+                        if trimmed.is_char_boundary(s)
+                            && trimmed[s..].eq_ignore_ascii_case(&a.long) =>
+                    {
+                        out.truncate(s);
+                        fix_article(&mut out, &a.short, true);
+                        out.push_str(&a.short);
+                        i += a.short.len() + 1; // the acronym and its `)`
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            seen[k] = true;
+            out.push_str(&a.short);
+            i += a.short.len();
+            continue;
+        }
+        if seen[k] {
+            out.push_str(&a.short);
+        } else {
+            seen[k] = true;
+            let sentence_start = out.trim_end().is_empty()
+                || out.trim_end().ends_with(['.', '!', '?', '\n', ':'])
+                || out.ends_with('\n');
+            let long = if sentence_start {
+                upper_first(&a.long)
+            } else {
+                a.long.clone()
+            };
+            fix_article(&mut out, &long, false);
+            out.push_str(&format!("{long} ({})", a.short));
+        }
+        i += a.short.len();
+    }
+    out
+}
+
+/// When `out` ends with the article "a " or "an ", make it agree with the word that follows:
+/// "an" before a vowel letter, or before an acronym read letter by letter whose first letter
+/// is named with a vowel sound ("an NRM", "a national referral mechanism").
+fn fix_article(out: &mut String, next: &str, letter_by_letter: bool) {
+    let Some(first) = next.chars().next() else {
+        return;
+    };
+    let vowel_sound = if letter_by_letter {
+        "AEFHILMNORSXaeiou".contains(first)
+    } else {
+        "AEIOUaeiou".contains(first)
+    };
+    let body = out.trim_end_matches(' ');
+    if body.len() == out.len() {
+        return;
+    }
+    let word_start = body.rfind(|c: char| !is_word_char(c)).map_or(0, |i| i + 1);
+    let word = &body[word_start..];
+    let wanted = match (word, vowel_sound) {
+        ("a", true) => "an",
+        ("A", true) => "An",
+        ("an", false) => "a",
+        ("An", false) => "A",
+        _ => return,
+    };
+    let rest = out[body.len()..].to_string();
+    out.truncate(word_start);
+    out.push_str(wanted);
+    out.push_str(&rest);
+}
+
+/// Runs of whitespace (line breaks included) become one space; no space before `,.;:)` or
+/// after `(`. Lets a template lay a paragraph out over many lines.
+pub fn paragraph(text: &str) -> String {
+    let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let mut out = String::with_capacity(joined.len());
+    let chars: Vec<char> = joined.chars().collect();
+    for (idx, &c) in chars.iter().enumerate() {
+        if c == ' ' {
+            let next = chars.get(idx + 1).copied();
+            let prev = out.chars().next_back();
+            if matches!(next, Some(',' | '.' | ';' | ':' | ')')) || prev == Some('(') {
+                continue;
+            }
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A sentence as a clause of a longer one: without its final period, and with its first letter
+/// lowercased unless the first word is an acronym, holds capitals after its first letter, or is
+/// one of `keep` (proper nouns such as the country's name).
+pub fn clause(sentence: &str, keep: &[String]) -> String {
+    let s = sentence.trim();
+    let s = s.strip_suffix('.').unwrap_or(s);
+    let first_word: String = s
+        .chars()
+        .take_while(|c| is_word_char(*c) || *c == '-')
+        .collect();
+    let rest_has_capitals = first_word.chars().skip(1).any(char::is_uppercase);
+    if rest_has_capitals || keep.iter().any(|k| s.starts_with(k.as_str())) {
+        return s.to_string();
+    }
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The first letter in upper case, the rest untouched.
+pub fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// The `n` items with the largest `attribute`, heaviest first; items of equal weight keep their
+/// order.
+fn heaviest(items: &[Value], n: usize, attribute: &str) -> TeraResult<Vec<Value>> {
+    let mut keyed = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let w = item
+            .get_from_path(attribute)
+            .and_then(|w| w.as_f64().or_else(|| w.as_i64().map(|x| x as f64)))
+            .ok_or_else(|| tera::Error::message(format!("item {i} has no number `{attribute}`")))?;
+        keyed.push((w, item));
+    }
+    keyed.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
+    Ok(keyed.into_iter().take(n).map(|(_, v)| v.clone()).collect())
+}
+
 #[cfg(test)]
+#[allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 mod tests {
     use super::*;
 
@@ -223,7 +674,10 @@ mod tests {
         assert_eq!(ordinal_words(4), "fourth");
         assert_eq!(ordinal_words(22), "22nd");
         assert_eq!(thousands(253670), "253,670");
-        assert_eq!(serial_join(&["a".into(), "b".into(), "c".into()], "and"), "a, b, and c");
+        assert_eq!(
+            serial_join(&["a".into(), "b".into(), "c".into()], "and"),
+            "a, b, and c"
+        );
     }
 
     #[test]
@@ -231,8 +685,14 @@ mod tests {
         let mut t = TextTemplates::new();
         t.add("m", "{{ m | money }}").unwrap();
         let mut ctx = Context::new();
-        ctx.insert("m", &serde_json::json!({"amount": 600000, "currency": "Tajikistani somoni", "usd": 53190}));
-        assert_eq!(t.render("m", &ctx).unwrap(), "600,000 Tajikistani somoni ($53,190)");
+        ctx.insert(
+            "m",
+            &serde_json::json!({"amount": 600000, "currency": "Tajikistani somoni", "usd": 53190}),
+        );
+        assert_eq!(
+            t.render("m", &ctx).unwrap(),
+            "600,000 Tajikistani somoni ($53,190)"
+        );
     }
 
     #[test]
@@ -248,5 +708,269 @@ mod tests {
             dotted_variables("For the {{ facts.protection.sops_years.value | ordinal }} year {% if facts.a.b %}x{% endif %}"),
             vec!["facts.a.b".to_string(), "facts.protection.sops_years.value".to_string()]
         );
+    }
+
+    fn fact(
+        status: &str,
+        value: serde_json::Value,
+        previous_status: &str,
+        previous: serde_json::Value,
+    ) -> Value {
+        Value::from_serializable(&serde_json::json!({
+            "status": status, "value": value, "previous_status": previous_status, "previous": previous,
+        }))
+    }
+
+    #[test]
+    fn change_names_the_kind_and_takes_the_threshold_from_the_caller() {
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(14),
+                    "value",
+                    serde_json::json!(14)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "same"
+        );
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(22),
+                    "value",
+                    serde_json::json!(10)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "increase"
+        );
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(15),
+                    "value",
+                    serde_json::json!(24)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "decrease"
+        );
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(0),
+                    "value",
+                    serde_json::json!(26)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "significant_decrease"
+        );
+        // The same fall is significant or not by the threshold given.
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(15),
+                    "value",
+                    serde_json::json!(24)
+                ),
+                0.3
+            )
+            .unwrap(),
+            "significant_decrease"
+        );
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "not_reported",
+                    serde_json::json!(null),
+                    "value",
+                    serde_json::json!(26)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "none"
+        );
+        assert_eq!(
+            change_kind(
+                &fact(
+                    "value",
+                    serde_json::json!(3),
+                    "unknown",
+                    serde_json::json!(null)
+                ),
+                0.5
+            )
+            .unwrap(),
+            "none"
+        );
+        let money = |a: i64| serde_json::json!({"amount": a, "currency": "Tajikistani somoni", "usd": a / 11});
+        assert_eq!(
+            change_kind(&fact("value", money(600000), "value", money(253670)), 0.5).unwrap(),
+            "increase"
+        );
+        assert!(change_kind(&Value::from(3), 0.5).is_err());
+        assert!(change_kind(
+            &fact("value", serde_json::json!(1), "value", serde_json::json!(2)),
+            50.0
+        )
+        .is_err());
+    }
+
+    #[test]
+    fn reported_tells_zero_from_not_reported() {
+        assert_eq!(
+            reported_kind(&fact(
+                "value",
+                serde_json::json!(3),
+                "unknown",
+                serde_json::json!(null)
+            ))
+            .unwrap(),
+            "some"
+        );
+        assert_eq!(
+            reported_kind(&fact(
+                "value",
+                serde_json::json!(0),
+                "unknown",
+                serde_json::json!(null)
+            ))
+            .unwrap(),
+            "zero"
+        );
+        assert_eq!(
+            reported_kind(&fact(
+                "not_reported",
+                serde_json::json!(null),
+                "unknown",
+                serde_json::json!(null)
+            ))
+            .unwrap(),
+            "not_reported"
+        );
+        assert_eq!(
+            reported_kind(&fact(
+                "unknown",
+                serde_json::json!(null),
+                "unknown",
+                serde_json::json!(null)
+            ))
+            .unwrap(),
+            "unknown"
+        );
+    }
+
+    fn table() -> Vec<Acronym> {
+        vec![
+            Acronym {
+                short: "SOPs".into(),
+                long: "standard operating procedures".into(),
+            },
+            Acronym {
+                short: "SOP".into(),
+                long: "standard operating procedure".into(),
+            },
+            Acronym {
+                short: "NRM".into(),
+                long: "national referral mechanism".into(),
+            },
+        ]
+    }
+
+    #[test]
+    fn acronyms_are_spelled_out_at_first_use_only() {
+        assert_eq!(
+            spell_out_acronyms("It drafted SOPs. The SOPs were not adopted.", &table()),
+            "It drafted standard operating procedures (SOPs). The SOPs were not adopted."
+        );
+        // A definition already written stays; a repeated one is shortened.
+        assert_eq!(
+            spell_out_acronyms(
+                "No standard operating procedures (SOPs) existed. Adopt standard operating procedures (SOPs).",
+                &table()
+            ),
+            "No standard operating procedures (SOPs) existed. Adopt SOPs."
+        );
+        // Capitalized at the start of a sentence; whole words only; the article agrees.
+        assert_eq!(
+            spell_out_acronyms("SOPs were drafted. It ran an NRM. SOPSX stays.", &table()),
+            "Standard operating procedures (SOPs) were drafted. It ran a national referral mechanism (NRM). SOPSX stays."
+        );
+        assert_eq!(
+            spell_out_acronyms("It ran a national referral mechanism (NRM). Keep a national referral mechanism (NRM).", &table()),
+            "It ran a national referral mechanism (NRM). Keep an NRM."
+        );
+    }
+
+    #[test]
+    fn paragraph_clause_and_serial_lists() {
+        assert_eq!(
+            paragraph("  The government\n   increased\n efforts .\n"),
+            "The government increased efforts."
+        );
+        assert_eq!(paragraph("( a , b )"), "(a, b)");
+        assert_eq!(
+            clause("The government trained judges.", &[]),
+            "the government trained judges"
+        );
+        assert_eq!(clause("NGOs ran shelters.", &[]), "NGOs ran shelters");
+        assert_eq!(
+            clause("Tajikistan adopted a plan.", &["Tajikistan".into()]),
+            "Tajikistan adopted a plan"
+        );
+        assert_eq!(upper_first("for the fourth year"), "For the fourth year");
+        let items = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            serial_join_with(&items(&["a, b", "c", "d"]), ";", "and"),
+            "a, b; c; and d"
+        );
+        assert_eq!(serial_join_with(&items(&["a", "b"]), ";", "or"), "a or b");
+    }
+
+    #[test]
+    fn money_names_the_currency_briefly_when_asked() {
+        let m = Value::from_serializable(
+            &serde_json::json!({"amount": 253670, "currency": "Tajikistani somoni", "usd": 22490}),
+        );
+        assert_eq!(money(&m, true, true).unwrap(), "253,670 somoni ($22,490)");
+        assert_eq!(
+            money(&m, false, false).unwrap(),
+            "253,670 Tajikistani somoni"
+        );
+        let m = Value::from_serializable(
+            &serde_json::json!({"amount": 1.5, "currency": "million euros"}),
+        );
+        assert_eq!(money(&m, false, true).unwrap(), "1.5 million euros");
+    }
+
+    #[test]
+    fn heaviest_keeps_rule_order_among_equals() {
+        let items: Vec<Value> = [("a", 1), ("b", 2), ("c", 1), ("d", 2)]
+            .iter()
+            .map(|(id, w)| Value::from_serializable(&serde_json::json!({"id": id, "weight": w})))
+            .collect();
+        let top = heaviest(&items, 3, "weight").unwrap();
+        let ids: Vec<String> = top
+            .iter()
+            .map(|v| {
+                v.get_from_path("id")
+                    .and_then(|i| i.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            })
+            .collect();
+        assert_eq!(ids, ["b", "d", "a"]);
     }
 }

@@ -79,15 +79,17 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
-        Diagnostic::error("io-error", format!("cannot read `{name}`: {}", io_reason(&e)))
-            .with_help("check the path; it is taken relative to the current folder")
+        Diagnostic::error(
+            "io-error",
+            format!("cannot read `{name}`: {}", io_reason(&e)),
+        )
+        .with_help("check the path; it is taken relative to the current folder")
     })?;
     if meta.is_dir() {
-        return Err(Diagnostic::error(
-            "io-error",
-            format!("`{name}` is a folder, not a file"),
-        )
-        .with_help("name a file inside it"));
+        return Err(
+            Diagnostic::error("io-error", format!("`{name}` is a folder, not a file"))
+                .with_help("name a file inside it"),
+        );
     }
     if meta.len() > MAX_INPUT_BYTES {
         return Err(Diagnostic::error(
@@ -100,7 +102,10 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error("io-error", format!("cannot read `{name}`: {}", io_reason(&e)))
+        Diagnostic::error(
+            "io-error",
+            format!("cannot read `{name}`: {}", io_reason(&e)),
+        )
     })?;
     source_from_bytes(name, bytes)
 }

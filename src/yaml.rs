@@ -126,7 +126,24 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
     let mut stack: Vec<Frame> = Vec::new();
     let mut aliases = 0usize;
     let mut documents = 0usize;
-    let byte = |m: &saphyr_parser::Marker| file.char_to_byte(m.index());
+    // saphyr counts characters; spans are bytes. One table, built once, makes each lookup O(1).
+    let ascii = file.text.is_ascii();
+    let table: Vec<usize> = if ascii {
+        Vec::new()
+    } else {
+        file.text
+            .char_indices()
+            .map(|(b, _)| b)
+            .chain(std::iter::once(file.text.len()))
+            .collect()
+    };
+    let byte = |m: &saphyr_parser::Marker| {
+        if ascii {
+            m.index().min(file.text.len())
+        } else {
+            table.get(m.index()).copied().unwrap_or(file.text.len())
+        }
+    };
 
     for item in Parser::new_from_str(&file.text) {
         let (event, span) = match item {
@@ -192,9 +209,12 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
                 documents += 1;
                 if documents > 1 {
                     problems.push(
-                        Diagnostic::error("yaml-multiple-documents", "more than one YAML document in one file")
-                            .at(file, start..end.max(start + 3))
-                            .with_help("put one document per file; remove this `---`"),
+                        Diagnostic::error(
+                            "yaml-multiple-documents",
+                            "more than one YAML document in one file",
+                        )
+                        .at(file, start..end.max(start + 3))
+                        .with_help("put one document per file; remove this `---`"),
                     );
                     return Err(problems);
                 }
@@ -208,7 +228,9 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
                             format!("more than {MAX_ALIASES} YAML aliases"),
                         )
                         .at(file, start..end.max(start + 1))
-                        .with_help("expand the repeated values by hand; this guards against alias bombs"),
+                        .with_help(
+                            "expand the repeated values by hand; this guards against alias bombs",
+                        ),
                     );
                     return Err(problems);
                 }
@@ -299,7 +321,9 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
 }
 
 /// Parse a whole document into `T`, with located diagnostics for every failure.
-pub fn load<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
+pub fn load<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
     if file.text.trim().is_empty() {
         return Err(vec![Diagnostic::error(
             "empty-file",
@@ -316,7 +340,9 @@ pub fn load<T: DeserializeOwned>(file: &Arc<SourceFile>) -> Result<(T, SpanIndex
 }
 
 /// Parse a document into a generic value (for files whose shape the catalog decides).
-pub fn load_value(file: &Arc<SourceFile>) -> Result<(serde_yaml::Value, SpanIndex), Vec<Diagnostic>> {
+pub fn load_value(
+    file: &Arc<SourceFile>,
+) -> Result<(serde_yaml::Value, SpanIndex), Vec<Diagnostic>> {
     load::<serde_yaml::Value>(file)
 }
 
@@ -334,9 +360,7 @@ pub fn serde_error(file: &Arc<SourceFile>, spans: &SpanIndex, e: &serde_yaml::Er
     };
     let span = match e.location() {
         Some(loc) => token_span(&file.text, loc.index()),
-        None => path
-            .as_deref()
-            .map_or(0..0, |p| spans.key_span(p)),
+        None => path.as_deref().map_or(0..0, |p| spans.key_span(p)),
     };
     let (code, message, help) = describe_serde(&detail);
     let message = match &path {
@@ -354,7 +378,7 @@ fn token_span(text: &str, at: usize) -> Range<usize> {
     let at = at.min(text.len());
     let rest = &text[at..];
     let len = rest
-        .find(|c: char| c == '\n' || c == ',' || c == '}' || c == ']' || c == ':' || c == '#')
+        .find(['\n', ',', '}', ']', ':', '#'])
         .unwrap_or(rest.len());
     let len = rest[..len].trim_end().len().max(1);
     at..(at + len).min(text.len())
@@ -490,7 +514,10 @@ fn all_between_backticks(s: &str) -> Vec<String> {
 }
 
 /// The closest candidate to `found`, when it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(found: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+pub fn did_you_mean<'a>(
+    found: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
     let mut best: Option<(f64, &str)> = None;
     let found = found.to_lowercase();
     for c in candidates {

@@ -9,6 +9,9 @@ use crate::rulebook::schema::Effect;
 use crate::{assess_file, eprint_diagnostics, expand_inputs, load_rules, Exit};
 
 pub fn run(args: &AssessArgs) -> Exit {
+    if args.watch {
+        return watch(args);
+    }
     let rules = match load_rules(args.rules.rules.as_deref()) {
         Ok(r) => r,
         Err(ds) => {
@@ -55,6 +58,51 @@ pub fn run(args: &AssessArgs) -> Exit {
     Exit::Clean
 }
 
+/// `assess --watch`: re-assess on every save of the facts (their previous-year files too) or
+/// of the `--rules` folder, and print what changed in each file's output.
+fn watch(args: &AssessArgs) -> Exit {
+    let mut inputs = args.facts.clone();
+    for f in &args.facts {
+        // `reports/2022/x.yaml` reads `reports/2021/x.yaml` for its previous-period values.
+        let year = f
+            .parent()
+            .and_then(|d| d.file_name())
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.parse::<i64>().ok());
+        if let Some(prev) = year.and_then(|y| crate::facts::previous_year_path(f, y)) {
+            if prev.parent().is_some_and(|d| d.is_dir()) {
+                inputs.push(prev);
+            }
+        }
+    }
+    inputs.extend(args.rules.rules.iter().cloned());
+    crate::watch::watch(&inputs, || {
+        let rules = load_rules(args.rules.rules.as_deref())?;
+        let files = expand_inputs(&args.facts, &["yaml", "yml"])?;
+        let mut out = Vec::new();
+        let mut problems = Vec::new();
+        for f in &files {
+            match assess_file(&rules, f) {
+                Ok(a) => {
+                    let block = match args.format {
+                        TextOrJson::Json => serde_json::to_string_pretty(&a)
+                            .map(|s| s + "\n")
+                            .unwrap_or_default(),
+                        TextOrJson::Text => text(&a),
+                    };
+                    out.push((a.file.clone(), block));
+                }
+                Err(mut ds) => problems.append(&mut ds),
+            }
+        }
+        if problems.is_empty() {
+            Ok(out)
+        } else {
+            Err(problems)
+        }
+    })
+}
+
 /// The human table of one assessment.
 pub fn text(a: &Assessment) -> String {
     let mut s = String::new();
@@ -63,10 +111,24 @@ pub fn text(a: &Assessment) -> String {
         (None, Some(t)) => format!("`{t}` in {}", a.year - 1),
         (None, None) => "no placement last year".to_string(),
     };
-    let _ = writeln!(s, "{} {} report (period {})  {}", a.country, a.year, a.period, a.file);
-    let _ = writeln!(s, "  tier        {}  ({} ; {})", a.tier_label, a.movement.as_str(), prev);
+    let _ = writeln!(
+        s,
+        "{} {} report (period {})  {}",
+        a.country, a.year, a.period, a.file
+    );
+    let _ = writeln!(
+        s,
+        "  tier        {}  ({} ; {})",
+        a.tier_label,
+        a.movement.as_str(),
+        prev
+    );
     if a.consecutive_years > 1 {
-        let _ = writeln!(s, "  years       {} consecutive on this tier", a.consecutive_years);
+        let _ = writeln!(
+            s,
+            "  years       {} consecutive on this tier",
+            a.consecutive_years
+        );
     }
     if !a.flags.is_empty() {
         let _ = writeln!(s, "  flags       {}", a.flags.join(", "));
@@ -77,7 +139,11 @@ pub fn text(a: &Assessment) -> String {
             .signals
             .iter()
             .map(|sig| {
-                let sign = if sig.direction == crate::rulebook::schema::Direction::Up { '+' } else { '-' };
+                let sign = if sig.direction == crate::rulebook::schema::Direction::Up {
+                    '+'
+                } else {
+                    '-'
+                };
                 format!("{sign}{} {}", sig.weight, sig.text)
             })
             .collect();
@@ -93,9 +159,21 @@ pub fn text(a: &Assessment) -> String {
     for (title, list) in [("standards", &a.standards), ("criteria", &a.criteria)] {
         let _ = writeln!(s, "  {title}");
         for c in list {
-            let fired = c.indicators.iter().filter(|i| i.outcome == Outcome::Fired).count();
-            let unknown = c.indicators.iter().filter(|i| i.outcome == Outcome::Unknown).count();
-            let extra = if unknown > 0 { format!(", {unknown} undecided") } else { String::new() };
+            let fired = c
+                .indicators
+                .iter()
+                .filter(|i| i.outcome == Outcome::Fired)
+                .count();
+            let unknown = c
+                .indicators
+                .iter()
+                .filter(|i| i.outcome == Outcome::Unknown)
+                .count();
+            let extra = if unknown > 0 {
+                format!(", {unknown} undecided")
+            } else {
+                String::new()
+            };
             let _ = writeln!(
                 s,
                 "    {:<34}{:<15}{:>+4}  {} of {} indicators fired{}",
@@ -113,7 +191,11 @@ pub fn text(a: &Assessment) -> String {
     for f in strengths {
         let _ = writeln!(s, "    + {}  [{}]", f.text, f.citation);
     }
-    let gaps: Vec<_> = a.findings.iter().filter(|f| f.kind != Effect::Strength).collect();
+    let gaps: Vec<_> = a
+        .findings
+        .iter()
+        .filter(|f| f.kind != Effect::Strength)
+        .collect();
     let _ = writeln!(s, "  gaps ({}, key gaps marked !)", gaps.len());
     for f in gaps {
         let mark = if f.kind == Effect::KeyGap { '!' } else { '-' };

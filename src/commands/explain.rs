@@ -101,7 +101,11 @@ pub fn explain(a: &Assessment) -> String {
                 Effect::Gap => "gap",
                 Effect::KeyGap => "key gap",
             };
-            let _ = writeln!(s, "  {:<9}{} (weight {}) [{}]", kind, i.id, i.weight, c.citation);
+            let _ = writeln!(
+                s,
+                "  {:<9}{} (weight {}) [{}]",
+                kind, i.id, i.weight, c.citation
+            );
             if !i.evidence.is_empty() {
                 let _ = writeln!(s, "           {}", show(&i.evidence));
             }
@@ -109,10 +113,24 @@ pub fn explain(a: &Assessment) -> String {
     }
     let _ = writeln!(s, "\nPillar trends");
     for (id, p) in &a.pillars {
-        let _ = writeln!(s, "  {id} {} (score {:+}) [{}]", p.trend.as_str(), p.score, p.citation);
+        let _ = writeln!(
+            s,
+            "  {id} {} (score {:+}) [{}]",
+            p.trend.as_str(),
+            p.score,
+            p.citation
+        );
         for sig in &p.signals {
-            let dir = if sig.direction == Direction::Up { "up" } else { "down" };
-            let _ = writeln!(s, "    {dir} {} {}: {} [{}]", sig.weight, sig.id, sig.text, sig.citation);
+            let dir = if sig.direction == Direction::Up {
+                "up"
+            } else {
+                "down"
+            };
+            let _ = writeln!(
+                s,
+                "    {dir} {} {}: {} [{}]",
+                sig.weight, sig.id, sig.text, sig.citation
+            );
             if !sig.evidence.is_empty() {
                 let _ = writeln!(s, "         {}", show(&sig.evidence));
             }

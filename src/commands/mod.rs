@@ -2,5 +2,11 @@
 //! [`crate::Exit`].
 
 pub mod assess;
+pub mod check;
+pub mod diff;
+pub mod draft;
 pub mod explain;
+pub mod extract;
 pub mod lint;
+pub mod schema;
+pub mod test;

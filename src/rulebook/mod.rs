@@ -25,13 +25,34 @@ static BUNDLED_RULES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/rules");
 
 /// Names the engine binds in conditions; a catalog group may not take one of them.
 pub const ENGINE_VARIABLES: &[&str] = &[
-    "previous", "params", "report", "history", "criteria", "standards", "pillars", "totals", "tier",
+    "previous",
+    "params",
+    "report",
+    "history",
+    "criteria",
+    "standards",
+    "pillars",
+    "totals",
+    "tier",
 ];
 const DECISION_ONLY: &[&str] = &["criteria", "standards", "pillars", "totals", "tier"];
-const REPORT_FIELDS: &[&str] = &["country", "year", "period", "downgrade_waiver", "special_case"];
+const REPORT_FIELDS: &[&str] = &[
+    "country",
+    "year",
+    "period",
+    "downgrade_waiver",
+    "special_case",
+];
 const CRITERION_FIELDS: &[&str] = &["status", "score", "strengths", "gaps", "key_gaps"];
 const PILLAR_FIELDS: &[&str] = &["trend", "score"];
-const TOTALS_FIELDS: &[&str] = &["score", "strengths", "gaps", "key_gaps", "unmet_standards", "unknown"];
+const TOTALS_FIELDS: &[&str] = &[
+    "score",
+    "strengths",
+    "gaps",
+    "key_gaps",
+    "unmet_standards",
+    "unknown",
+];
 const MONEY_FIELDS: &[&str] = &["amount", "currency", "usd"];
 
 /// The rule files as read, by name relative to the rules folder (`criteria.yaml`).
@@ -64,9 +85,14 @@ impl RuleFiles {
         if !dir.is_dir() {
             return Err(vec![Diagnostic::error(
                 "io-error",
-                format!("rules folder `{}` does not exist or is not a folder", dir.display()),
+                format!(
+                    "rules folder `{}` does not exist or is not a folder",
+                    dir.display()
+                ),
             )
-            .with_help("`--rules` takes a folder laid out like the bundled `rules/`")]);
+            .with_help(
+                "`--rules` takes a folder laid out like the bundled `rules/`",
+            )]);
         }
         let mut paths = Vec::new();
         list_yaml(dir, &mut paths);
@@ -111,7 +137,11 @@ impl RuleFiles {
     }
 }
 
-fn collect_bundled(dir: &Dir<'_>, out: &mut IndexMap<String, Arc<SourceFile>>, problems: &mut Vec<Diagnostic>) {
+fn collect_bundled(
+    dir: &Dir<'_>,
+    out: &mut IndexMap<String, Arc<SourceFile>>,
+    problems: &mut Vec<Diagnostic>,
+) {
     for f in dir.files() {
         let rel = f.path().to_string_lossy().replace('\\', "/");
         if rel.ends_with(".yaml") {
@@ -129,7 +159,9 @@ fn collect_bundled(dir: &Dir<'_>, out: &mut IndexMap<String, Arc<SourceFile>>, p
 }
 
 fn list_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for e in entries.flatten() {
         let p = e.path();
         if p.is_dir() {
@@ -174,7 +206,9 @@ impl Catalog {
             let rest = if prefix.is_empty() {
                 Some(f.path.as_str())
             } else {
-                f.path.strip_prefix(prefix).and_then(|r| r.strip_prefix('.'))
+                f.path
+                    .strip_prefix(prefix)
+                    .and_then(|r| r.strip_prefix('.'))
             };
             if let Some(rest) = rest {
                 let head = rest.split('.').next().unwrap_or(rest).to_string();
@@ -373,17 +407,26 @@ impl Rulebook {
         let criteria_v = criteria
             .map(|(f, s, src)| l.criteria_list(&f.criteria, "criteria", &s, &src))
             .unwrap_or_default();
-        let signals = pillars.map(|(f, s, src)| l.signals(&f, &s, &src)).unwrap_or_default();
-        let stages = decision.map(|(f, s, src)| l.stages(&f, &s, &src)).unwrap_or_default();
+        let signals = pillars
+            .map(|(f, s, src)| l.signals(&f, &s, &src))
+            .unwrap_or_default();
+        let stages = decision
+            .map(|(f, s, src)| l.stages(&f, &s, &src))
+            .unwrap_or_default();
 
         let mut warnings = Vec::new();
         for def in &l.catalog.facts {
             if !l.used_facts.contains(&def.path) {
                 if let Some(o) = l.catalog.origins.get(&def.path) {
                     warnings.push(
-                        Diagnostic::warning("unused-fact", format!("fact `{}` is declared but no rule reads it", def.path))
-                            .at(&o.file, o.span.clone())
-                            .with_help("use it in a condition or finding, or remove it from the catalog"),
+                        Diagnostic::warning(
+                            "unused-fact",
+                            format!("fact `{}` is declared but no rule reads it", def.path),
+                        )
+                        .at(&o.file, o.span.clone())
+                        .with_help(
+                            "use it in a condition or finding, or remove it from the catalog",
+                        ),
                     );
                 }
             }
@@ -423,7 +466,9 @@ impl Rulebook {
     }
 
     pub fn tier_rules(&self) -> impl Iterator<Item = (&Stage, &TierRule)> {
-        self.stages.iter().flat_map(|s| s.rules.iter().map(move |r| (s, r)))
+        self.stages
+            .iter()
+            .flat_map(|s| s.rules.iter().map(move |r| (s, r)))
     }
 }
 
@@ -437,7 +482,11 @@ impl Loader<'_> {
     }
 
     fn claim_id(&mut self, id: &str, origin: &Origin) {
-        if id.is_empty() || !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        if id.is_empty()
+            || !id
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        {
             self.problems.push(
                 Diagnostic::error("bad-id", format!("id `{id}` is not kebab-case"))
                     .at(&origin.file, origin.span.clone())
@@ -457,16 +506,26 @@ impl Loader<'_> {
         }
     }
 
-    fn require_text(&mut self, value: &str, field: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) {
+    fn require_text(
+        &mut self,
+        value: &str,
+        field: &str,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        path: &str,
+    ) {
         if value.trim().is_empty() {
             self.problems.push(
-                Diagnostic::error("missing-citation", format!("`{field}` is empty in `{path}`"))
-                    .at(file, spans.value_span(&format!("{path}.{field}")))
-                    .with_help(if field == "citation" {
-                        "every rule cites the TVPA section it encodes, e.g. `TVPA §108(b)(1)`"
-                    } else {
-                        "say in a sentence why the rule exists"
-                    }),
+                Diagnostic::error(
+                    "missing-citation",
+                    format!("`{field}` is empty in `{path}`"),
+                )
+                .at(file, spans.value_span(&format!("{path}.{field}")))
+                .with_help(if field == "citation" {
+                    "every rule cites the TVPA section it encodes, e.g. `TVPA §108(b)(1)`"
+                } else {
+                    "say in a sentence why the rule exists"
+                }),
             );
         }
     }
@@ -486,7 +545,10 @@ impl Loader<'_> {
             });
         }
         if self.tiers.is_empty() {
-            self.problems.push(Diagnostic::error("missing-field", "`tiers` is empty").at(file, spans.key_span("tiers")));
+            self.problems.push(
+                Diagnostic::error("missing-field", "`tiers` is empty")
+                    .at(file, spans.key_span("tiers")),
+            );
         }
         self.pillars = r.pillars.clone();
         for (name, p) in &r.params {
@@ -497,8 +559,11 @@ impl Loader<'_> {
         self.params = r.params.clone();
         if r.trend.decreased_at >= r.trend.increased_at {
             self.problems.push(
-                Diagnostic::error("bad-threshold", "`trend.decreased_at` must be below `trend.increased_at`")
-                    .at(file, spans.value_span("trend")),
+                Diagnostic::error(
+                    "bad-threshold",
+                    "`trend.decreased_at` must be below `trend.increased_at`",
+                )
+                .at(file, spans.value_span("trend")),
             );
         }
     }
@@ -509,38 +574,55 @@ impl Loader<'_> {
             let span = spans.value_span(&format!("{at}.path"));
             let valid = !def.path.is_empty()
                 && def.path.split('.').count() >= 2
-                && def
-                    .path
-                    .split('.')
-                    .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'));
+                && def.path.split('.').all(|s| {
+                    !s.is_empty()
+                        && s.chars()
+                            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                });
             if !valid {
                 self.problems.push(
-                    Diagnostic::error("bad-fact-path", format!("fact path `{}` is not `group.name` in snake_case", def.path))
-                        .at(file, span.clone()),
+                    Diagnostic::error(
+                        "bad-fact-path",
+                        format!("fact path `{}` is not `group.name` in snake_case", def.path),
+                    )
+                    .at(file, span.clone()),
                 );
                 continue;
             }
             let group = def.path.split('.').next().unwrap_or_default();
             if ENGINE_VARIABLES.contains(&group) {
                 self.problems.push(
-                    Diagnostic::error("bad-fact-path", format!("fact group `{group}` is a name the engine binds"))
-                        .at(file, span.clone())
-                        .with_help(format!("reserved names: {}", ENGINE_VARIABLES.join(", "))),
+                    Diagnostic::error(
+                        "bad-fact-path",
+                        format!("fact group `{group}` is a name the engine binds"),
+                    )
+                    .at(file, span.clone())
+                    .with_help(format!("reserved names: {}", ENGINE_VARIABLES.join(", "))),
                 );
                 continue;
             }
             if self.catalog.index.contains_key(&def.path) {
                 self.problems.push(
-                    Diagnostic::error("duplicate-id", format!("fact `{}` is declared twice", def.path))
-                        .at(file, span.clone())
-                        .with_related(file, self.catalog.origins[&def.path].span.clone(), "first declared here"),
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("fact `{}` is declared twice", def.path),
+                    )
+                    .at(file, span.clone())
+                    .with_related(
+                        file,
+                        self.catalog.origins[&def.path].span.clone(),
+                        "first declared here",
+                    ),
                 );
                 continue;
             }
             if def.kind == FactKind::Enum && def.values.as_ref().is_none_or(|v| v.is_empty()) {
                 self.problems.push(
-                    Diagnostic::error("missing-field", format!("enum fact `{}` needs `values`", def.path))
-                        .at(file, span.clone()),
+                    Diagnostic::error(
+                        "missing-field",
+                        format!("enum fact `{}` needs `values`", def.path),
+                    )
+                    .at(file, span.clone()),
                 );
             }
             let segs: Vec<&str> = def.path.split('.').collect();
@@ -555,31 +637,48 @@ impl Loader<'_> {
                     span,
                 },
             );
-            self.catalog.index.insert(def.path.clone(), self.catalog.facts.len());
+            self.catalog
+                .index
+                .insert(def.path.clone(), self.catalog.facts.len());
             self.catalog.facts.push(def);
         }
         for f in &self.catalog.facts {
             if self.catalog.groups.contains(&f.path) {
                 if let Some(o) = self.catalog.origins.get(&f.path) {
                     self.problems.push(
-                        Diagnostic::error("bad-fact-path", format!("`{}` is both a fact and a group of facts", f.path))
-                            .at(&o.file, o.span.clone()),
+                        Diagnostic::error(
+                            "bad-fact-path",
+                            format!("`{}` is both a fact and a group of facts", f.path),
+                        )
+                        .at(&o.file, o.span.clone()),
                     );
                 }
             }
         }
     }
 
-    fn condition(&mut self, src: &str, scope: Scope, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> Option<Condition> {
+    fn condition(
+        &mut self,
+        src: &str,
+        scope: Scope,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        path: &str,
+    ) -> Option<Condition> {
         let when_path = format!("{path}.when");
         let cond = match Condition::compile(src) {
             Ok(c) => c,
             Err(errs) => {
                 for e in errs {
                     self.problems.push(
-                        Diagnostic::error("bad-expression", format!("invalid condition: {}", e.message))
-                            .at(file, spans.sub_span(&when_path, e.span, file))
-                            .with_help("conditions are CEL expressions, e.g. `prosecution.convictions == 0`"),
+                        Diagnostic::error(
+                            "bad-expression",
+                            format!("invalid condition: {}", e.message),
+                        )
+                        .at(file, spans.sub_span(&when_path, e.span, file))
+                        .with_help(
+                            "conditions are CEL expressions, e.g. `prosecution.convictions == 0`",
+                        ),
                     );
                 }
                 return None;
@@ -588,7 +687,8 @@ impl Loader<'_> {
         let mut ok = true;
         for r in &cond.references {
             if let Err(d) = self.check_reference(r, scope) {
-                self.problems.push(d.at(file, spans.sub_span(&when_path, r.span.clone(), file)));
+                self.problems
+                    .push(d.at(file, spans.sub_span(&when_path, r.span.clone(), file)));
                 ok = false;
             }
         }
@@ -597,7 +697,10 @@ impl Loader<'_> {
             if !known.contains(name.as_str()) {
                 let help = match did_you_mean(name, known.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None => format!("functions: {}", known.iter().copied().collect::<Vec<_>>().join(", ")),
+                    None => format!(
+                        "functions: {}",
+                        known.iter().copied().collect::<Vec<_>>().join(", ")
+                    ),
                 };
                 self.problems.push(
                     Diagnostic::error("unknown-function", format!("unknown function `{name}`"))
@@ -614,16 +717,22 @@ impl Loader<'_> {
     fn check_reference(&mut self, r: &Reference, scope: Scope) -> Result<(), Diagnostic> {
         let segs = &r.segments;
         let root = segs[0].as_str();
-        let field = |allowed: &[&str], what: &str, got: Option<&String>| -> Result<(), Diagnostic> {
-            match got {
-                None => Ok(()),
-                Some(g) if allowed.contains(&g.as_str()) => Ok(()),
-                Some(g) => Err(unknown(what, g, allowed.iter().copied())),
-            }
-        };
+        let field =
+            |allowed: &[&str], what: &str, got: Option<&String>| -> Result<(), Diagnostic> {
+                match got {
+                    None => Ok(()),
+                    Some(g) if allowed.contains(&g.as_str()) => Ok(()),
+                    Some(g) => Err(unknown(what, g, allowed.iter().copied())),
+                }
+            };
         if DECISION_ONLY.contains(&root) && scope == Scope::Facts {
-            return Err(Diagnostic::error("unknown-variable", format!("`{root}` is only available in decision rules"))
-                .with_help("indicators and signals read facts, `previous`, `params`, `report` and `history`"));
+            return Err(Diagnostic::error(
+                "unknown-variable",
+                format!("`{root}` is only available in decision rules"),
+            )
+            .with_help(
+                "indicators and signals read facts, `previous`, `params`, `report` and `history`",
+            ));
         }
         match root {
             "previous" => match segs.get(1) {
@@ -631,7 +740,9 @@ impl Loader<'_> {
                 Some(_) => self.check_fact(&segs[1..]),
             },
             "params" => match segs.get(1) {
-                Some(p) if !self.params.contains_key(p) => Err(unknown("param", p, self.params.keys().map(String::as_str))),
+                Some(p) if !self.params.contains_key(p) => {
+                    Err(unknown("param", p, self.params.keys().map(String::as_str)))
+                }
                 _ => Ok(()),
             },
             "report" => field(REPORT_FIELDS, "report field", segs.get(1)),
@@ -639,16 +750,26 @@ impl Loader<'_> {
             "tier" => Ok(()),
             "totals" => field(TOTALS_FIELDS, "totals field", segs.get(1)),
             "criteria" | "standards" => {
-                let ids = if root == "criteria" { &self.criterion_ids } else { &self.standard_ids };
+                let ids = if root == "criteria" {
+                    &self.criterion_ids
+                } else {
+                    &self.standard_ids
+                };
                 match segs.get(1) {
-                    Some(id) if !ids.contains(id) => Err(unknown(root.trim_end_matches('s'), id, ids.iter().map(String::as_str))),
+                    Some(id) if !ids.contains(id) => Err(unknown(
+                        root.trim_end_matches('s'),
+                        id,
+                        ids.iter().map(String::as_str),
+                    )),
                     _ => field(CRITERION_FIELDS, "field", segs.get(2)),
                 }
             }
             "pillars" => match segs.get(1) {
-                Some(id) if !self.pillars.iter().any(|p| &p.id == id) => {
-                    Err(unknown("pillar", id, self.pillars.iter().map(|p| p.id.as_str())))
-                }
+                Some(id) if !self.pillars.iter().any(|p| &p.id == id) => Err(unknown(
+                    "pillar",
+                    id,
+                    self.pillars.iter().map(|p| p.id.as_str()),
+                )),
                 _ => field(PILLAR_FIELDS, "pillar field", segs.get(2)),
             },
             _ if self.catalog.is_group(root) => self.check_fact(segs),
@@ -666,16 +787,23 @@ impl Loader<'_> {
             let path = segs[..n].join(".");
             if let Some(def) = self.catalog.get(&path) {
                 let rest = &segs[n..];
-                if rest.is_empty() || (def.kind == FactKind::Money && rest.len() == 1 && MONEY_FIELDS.contains(&rest[0].as_str())) {
+                if rest.is_empty()
+                    || (def.kind == FactKind::Money
+                        && rest.len() == 1
+                        && MONEY_FIELDS.contains(&rest[0].as_str()))
+                {
                     self.used_facts.insert(path);
                     return Ok(());
                 }
-                return Err(Diagnostic::error("unknown-fact", format!("fact `{path}` has no field `{}`", rest.join(".")))
-                    .with_help(if def.kind == FactKind::Money {
-                        "money facts have `amount`, `currency` and `usd`".to_string()
-                    } else {
-                        format!("`{path}` is a {:?} fact; compare it directly", def.kind).to_lowercase()
-                    }));
+                return Err(Diagnostic::error(
+                    "unknown-fact",
+                    format!("fact `{path}` has no field `{}`", rest.join(".")),
+                )
+                .with_help(if def.kind == FactKind::Money {
+                    "money facts have `amount`, `currency` and `usd`".to_string()
+                } else {
+                    format!("`{path}` is a {:?} fact; compare it directly", def.kind).to_lowercase()
+                }));
             }
         }
         let path = segs.join(".");
@@ -686,7 +814,13 @@ impl Loader<'_> {
         Err(unknown("fact", &path, all.into_iter()).with_label("not in the fact catalog"))
     }
 
-    fn criteria_list(&mut self, defs: &[CriterionDef], key: &str, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Criterion> {
+    fn criteria_list(
+        &mut self,
+        defs: &[CriterionDef],
+        key: &str,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Vec<Criterion> {
         let mut out = Vec::new();
         for (ci, c) in defs.iter().enumerate() {
             let at = format!("{key}[{ci}]");
@@ -700,7 +834,12 @@ impl Loader<'_> {
                 let iat = format!("{at}.indicators[{ii}]");
                 let origin = self.origin(file, spans, &format!("{iat}.id"));
                 self.claim_id(&ind.id, &origin);
-                if ind.effect != Effect::Strength && ind.recommendation.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                if ind.effect != Effect::Strength
+                    && ind
+                        .recommendation
+                        .as_deref()
+                        .is_none_or(|r| r.trim().is_empty())
+                {
                     self.problems.push(
                         Diagnostic::error("missing-recommendation", format!("gap `{}` has no recommendation", ind.id))
                             .at(file, spans.key_span(&iat))
@@ -710,9 +849,21 @@ impl Loader<'_> {
                 if let Some(cit) = &ind.citation {
                     self.require_text(cit, "citation", file, spans, &iat);
                 }
-                let finding_ok = self.text(&ind.id, &ind.finding, file, spans, &format!("{iat}.finding"));
+                let finding_ok = self.text(
+                    &ind.id,
+                    &ind.finding,
+                    file,
+                    spans,
+                    &format!("{iat}.finding"),
+                );
                 let rec_ok = match &ind.recommendation {
-                    Some(r) => self.text(&format!("{}#recommendation", ind.id), r, file, spans, &format!("{iat}.recommendation")),
+                    Some(r) => self.text(
+                        &format!("{}#recommendation", ind.id),
+                        r,
+                        file,
+                        spans,
+                        &format!("{iat}.recommendation"),
+                    ),
                     None => true,
                 };
                 if let Some(cond) = self.condition(&ind.when, Scope::Facts, file, spans, &iat) {
@@ -744,7 +895,14 @@ impl Loader<'_> {
     }
 
     /// Compile a finding or recommendation text; record the facts it reads.
-    fn text(&mut self, name: &str, text: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> bool {
+    fn text(
+        &mut self,
+        name: &str,
+        text: &str,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        path: &str,
+    ) -> bool {
         match self.texts.add(name, text) {
             Ok(vars) => {
                 for v in vars {
@@ -762,8 +920,11 @@ impl Loader<'_> {
                         }
                         if !found {
                             self.problems.push(
-                                Diagnostic::error("unknown-fact", format!("text reads unknown fact `{fact}`"))
-                                    .at(file, spans.value_span(path)),
+                                Diagnostic::error(
+                                    "unknown-fact",
+                                    format!("text reads unknown fact `{fact}`"),
+                                )
+                                .at(file, spans.value_span(path)),
                             );
                             return false;
                         }
@@ -786,18 +947,34 @@ impl Loader<'_> {
         }
     }
 
-    fn check_pillar(&mut self, pillar: &str, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str, allow_groups: bool) {
-        let known = self.pillars.iter().any(|p| p.id == pillar) || (allow_groups && self.catalog.is_group(pillar));
+    fn check_pillar(
+        &mut self,
+        pillar: &str,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        path: &str,
+        allow_groups: bool,
+    ) {
+        let known = self.pillars.iter().any(|p| p.id == pillar)
+            || (allow_groups && self.catalog.is_group(pillar));
         if !known {
             let mut names: Vec<String> = self.pillars.iter().map(|p| p.id.clone()).collect();
             if allow_groups {
                 names.extend(self.catalog.top_groups());
             }
-            self.problems.push(unknown("pillar", pillar, names.iter().map(String::as_str)).at(file, spans.value_span(path)));
+            self.problems.push(
+                unknown("pillar", pillar, names.iter().map(String::as_str))
+                    .at(file, spans.value_span(path)),
+            );
         }
     }
 
-    fn signals(&mut self, f: &PillarsFile, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Signal> {
+    fn signals(
+        &mut self,
+        f: &PillarsFile,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Vec<Signal> {
         let mut out = Vec::new();
         for (i, s) in f.signals.iter().enumerate() {
             let at = format!("signals[{i}]");
@@ -821,7 +998,12 @@ impl Loader<'_> {
         out
     }
 
-    fn stages(&mut self, f: &DecisionFile, spans: &SpanIndex, file: &Arc<SourceFile>) -> Vec<Stage> {
+    fn stages(
+        &mut self,
+        f: &DecisionFile,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Vec<Stage> {
         let mut out = Vec::new();
         for (si, st) in f.stages.iter().enumerate() {
             let sat = format!("stages[{si}]");
@@ -831,7 +1013,11 @@ impl Loader<'_> {
                 self.problems.push(
                     Diagnostic::error("duplicate-id", format!("duplicate stage id `{}`", st.id))
                         .at(file, origin.span.clone())
-                        .with_related(file, spans.value_span(&format!("stages[{first}].id")), "first defined here"),
+                        .with_related(
+                            file,
+                            spans.value_span(&format!("stages[{first}].id")),
+                            "first defined here",
+                        ),
                 );
             }
             self.require_text(&st.citation, "citation", file, spans, &sat);
@@ -851,9 +1037,14 @@ impl Loader<'_> {
                 }
                 if let Some(first) = &always {
                     self.problems.push(
-                        Diagnostic::error("unreachable-rule", format!("tier rule `{}` can never fire", r.id))
-                            .at(file, origin.span.clone())
-                            .with_help(format!("`{first}` before it in the same stage always applies")),
+                        Diagnostic::error(
+                            "unreachable-rule",
+                            format!("tier rule `{}` can never fire", r.id),
+                        )
+                        .at(file, origin.span.clone())
+                        .with_help(format!(
+                            "`{first}` before it in the same stage always applies"
+                        )),
                     );
                 }
                 if r.when.trim() == "true" {
@@ -895,7 +1086,14 @@ fn unknown<'a>(what: &str, found: &str, candidates: impl Iterator<Item = &'a str
     let help = match did_you_mean(found, candidates.iter().copied()) {
         Some(s) => format!("did you mean `{s}`?"),
         None if candidates.len() <= 12 && !candidates.is_empty() => {
-            format!("expected one of {}", candidates.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", "))
+            format!(
+                "expected one of {}",
+                candidates
+                    .iter()
+                    .map(|c| format!("`{c}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
         }
         None => format!("no {what} is named `{found}`"),
     };

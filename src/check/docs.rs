@@ -1,0 +1,179 @@
+//! The documentation of every check code, from `rules/checks.yaml` (and the language rules of
+//! `rules/style.yaml`): kind, default severity, title, why, an example. It gives each code its
+//! default severity, feeds `check --explain CODE` and the SARIF rules table.
+
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use crate::yaml;
+
+use super::FALLBACK_SEVERITY;
+
+/// The check documentation file inside a rules folder.
+pub const DOCS_FILE: &str = "checks.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DocsYaml {
+    checks: Vec<CheckDocYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckDocYaml {
+    code: String,
+    kind: String,
+    severity: SeverityYaml,
+    title: String,
+    why: String,
+    #[serde(default)]
+    example: Option<String>,
+    #[serde(default)]
+    facts: bool,
+}
+
+/// What `--explain` prints for one code.
+#[derive(Debug, Clone)]
+pub struct CheckDoc {
+    pub code: String,
+    pub kind: String,
+    pub severity: Severity,
+    pub title: String,
+    pub why: String,
+    pub example: Option<String>,
+    /// Runs only with `--facts`.
+    pub facts: bool,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckDocs {
+    docs: IndexMap<String, CheckDoc>,
+}
+
+/// Severity as rule files write it.
+#[derive(Debug, Clone, Copy, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum SeverityYaml {
+    Error,
+    Warning,
+    Info,
+}
+
+impl From<SeverityYaml> for Severity {
+    fn from(s: SeverityYaml) -> Self {
+        match s {
+            SeverityYaml::Error => Severity::Error,
+            SeverityYaml::Warning => Severity::Warning,
+            SeverityYaml::Info => Severity::Info,
+        }
+    }
+}
+
+impl CheckDocs {
+    pub fn load(file: &Arc<SourceFile>) -> Result<CheckDocs, Vec<Diagnostic>> {
+        let (y, spans): (DocsYaml, _) = yaml::load(file)?;
+        let mut docs = IndexMap::new();
+        let mut problems = Vec::new();
+        for (i, c) in y.checks.into_iter().enumerate() {
+            if !is_kebab(&c.code) {
+                problems.push(
+                    Diagnostic::error(
+                        "bad-code",
+                        format!("check code `{}` is not kebab-case", c.code),
+                    )
+                    .at(file, spans.value_span(&format!("checks[{i}].code")))
+                    .with_help("codes are lowercase words joined by `-`, e.g. `tier-mismatch`"),
+                );
+            }
+            if docs.contains_key(&c.code) {
+                problems.push(
+                    Diagnostic::error(
+                        "duplicate-id",
+                        format!("check code `{}` is documented twice", c.code),
+                    )
+                    .at(file, spans.value_span(&format!("checks[{i}].code"))),
+                );
+            }
+            docs.insert(
+                c.code.clone(),
+                CheckDoc {
+                    code: c.code,
+                    kind: c.kind,
+                    severity: c.severity.into(),
+                    title: c.title,
+                    why: c.why,
+                    example: c.example,
+                    facts: c.facts,
+                },
+            );
+        }
+        if problems.is_empty() {
+            Ok(CheckDocs { docs })
+        } else {
+            Err(problems)
+        }
+    }
+
+    pub fn add(&mut self, doc: CheckDoc) {
+        self.docs.insert(doc.code.clone(), doc);
+    }
+
+    pub fn get(&self, code: &str) -> Option<&CheckDoc> {
+        self.docs.get(code)
+    }
+
+    pub fn severity(&self, code: &str) -> Severity {
+        self.docs
+            .get(code)
+            .map_or(FALLBACK_SEVERITY, |d| d.severity)
+    }
+
+    pub fn kind(&self, code: &str) -> Option<&str> {
+        self.docs.get(code).map(|d| d.kind.as_str())
+    }
+
+    pub fn all(&self) -> impl Iterator<Item = &CheckDoc> {
+        self.docs.values()
+    }
+
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.docs.keys().map(String::as_str)
+    }
+
+    /// The `--explain` text of a code.
+    pub fn explain(&self, code: &str) -> Option<String> {
+        let d = self.docs.get(code)?;
+        let mut s = format!(
+            "{code}  ({kind}, {severity}{facts})\n\n{title}\n\n{why}\n",
+            code = d.code,
+            kind = d.kind,
+            severity = d.severity.as_str(),
+            facts = if d.facts { ", needs --facts" } else { "" },
+            title = d.title,
+            why = d.why.trim_end(),
+        );
+        if let Some(e) = &d.example {
+            s.push_str("\nExample:\n");
+            for line in e.trim_end().lines() {
+                s.push_str("    ");
+                s.push_str(line);
+                s.push('\n');
+            }
+        }
+        Some(s)
+    }
+}
+
+pub fn is_kebab(code: &str) -> bool {
+    !code.is_empty()
+        && !code.starts_with('-')
+        && !code.ends_with('-')
+        && !code.contains("--")
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}

@@ -1,0 +1,335 @@
+//! `check`: a narrative draft against its own text, the house style and (with facts) the
+//! assessment. Each check kind is one file in this folder and reads the parsed [`Narrative`] and
+//! its [`Claims`]; every finding is a [`Diagnostic`] whose code and default severity are
+//! documented in `rules/checks.yaml` (language rules in `rules/style.yaml`).
+//!
+//! Pipeline position: `narrative::parse` -> `claims::read` -> the check kinds here -> suppressions
+//! ([`suppress`]) -> renderers in `commands/check.rs`.
+
+pub mod counters;
+pub mod docs;
+pub mod money;
+pub mod numbers;
+pub mod openers;
+pub mod structure;
+pub mod style;
+pub mod suppress;
+pub mod tier;
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::Arc;
+
+use crate::assessment::Assessment;
+use crate::claims::{self, ClaimRules, Claims, CLAIMS_FILE};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::facts::Facts;
+use crate::narrative::{self, Narrative};
+use crate::rulebook::{RuleFiles, Rulebook};
+use crate::source::SourceFile;
+use crate::yaml;
+
+pub use docs::CheckDocs;
+pub use style::StyleRules;
+
+/// Every rule `check` needs, compiled once per run.
+#[derive(Debug)]
+pub struct CheckRules {
+    pub claims: ClaimRules,
+    pub style: StyleRules,
+    pub docs: CheckDocs,
+    /// Tier id -> (label, rank) from ruleset.yaml; empty when it is not available.
+    pub tiers: HashMap<String, (String, Option<u32>)>,
+}
+
+impl CheckRules {
+    /// Load claims.yaml, style.yaml and checks.yaml from a rules set; tier ids and ranks come
+    /// from `rulebook` when given, else from ruleset.yaml read on its own.
+    pub fn load(
+        files: &RuleFiles,
+        rulebook: Option<&Rulebook>,
+    ) -> Result<CheckRules, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let tiers: HashMap<String, (String, Option<u32>)> = match rulebook {
+            Some(rb) => rb
+                .tiers
+                .iter()
+                .map(|t| (t.id.clone(), (t.label.clone(), t.rank)))
+                .collect(),
+            None => files
+                .get("ruleset.yaml")
+                .map(tiers_of_ruleset)
+                .unwrap_or_default(),
+        };
+        let tier_ids: Vec<String> = {
+            let mut ids: Vec<String> = tiers.keys().cloned().collect();
+            ids.sort();
+            ids
+        };
+        let need = |name: &str| {
+            files.get(name).cloned().ok_or_else(|| {
+                Diagnostic::error(
+                    "missing-rule-file",
+                    format!("the rules folder `{}` has no `{name}`", files.root),
+                )
+                .with_help(
+                    "`check` reads claims.yaml, style.yaml and checks.yaml from the rules folder",
+                )
+            })
+        };
+        let (claims_f, style_f, docs_f) = (
+            need(CLAIMS_FILE),
+            need(style::STYLE_FILE),
+            need(docs::DOCS_FILE),
+        );
+        let claims = match claims_f {
+            Ok(f) => ClaimRules::load(&f, &tier_ids)
+                .map_err(|mut d| problems.append(&mut d))
+                .ok(),
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        };
+        let docs = match docs_f {
+            Ok(f) => CheckDocs::load(&f)
+                .map_err(|mut d| problems.append(&mut d))
+                .ok(),
+            Err(d) => {
+                problems.push(d);
+                None
+            }
+        };
+        let style = match (style_f, &claims) {
+            (Ok(f), Some(c)) => StyleRules::load(&f, c.placeholders())
+                .map_err(|mut d| problems.append(&mut d))
+                .ok(),
+            (Err(d), _) => {
+                problems.push(d);
+                None
+            }
+            _ => None,
+        };
+        if let (Some(rb), Some(c)) = (rulebook, &claims) {
+            for (path, span) in &c.fact_paths {
+                if rb.catalog.get(path).is_none() {
+                    let mut d = Diagnostic::error(
+                        "unknown-fact",
+                        format!(
+                            "claim pattern names fact `{path}`, which the catalog does not declare"
+                        ),
+                    )
+                    .at(&c.file, span.clone());
+                    let names = rb.catalog.facts.iter().map(|f| f.path.as_str());
+                    if let Some(s) = yaml::did_you_mean(path, names) {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    problems.push(d);
+                }
+            }
+        }
+        match (claims, style, docs) {
+            (Some(claims), Some(style), Some(mut docs)) if problems.is_empty() => {
+                for d in style.docs() {
+                    docs.add(d);
+                }
+                Ok(CheckRules {
+                    claims,
+                    style,
+                    docs,
+                    tiers,
+                })
+            }
+            _ => Err(problems),
+        }
+    }
+
+    /// A tier's label ("Tier 2 Watch List") for messages, or its id.
+    pub fn tier_label(&self, id: &str) -> String {
+        self.tiers
+            .get(id)
+            .map_or_else(|| id.to_string(), |(l, _)| l.clone())
+    }
+
+    pub fn tier_rank(&self, id: &str) -> Option<u32> {
+        self.tiers.get(id).and_then(|(_, r)| *r)
+    }
+}
+
+/// Tier ids, labels and ranks from ruleset.yaml, read loosely: the rulebook validates that file.
+fn tiers_of_ruleset(f: &Arc<SourceFile>) -> HashMap<String, (String, Option<u32>)> {
+    let Ok((v, _)) = yaml::load_value(f) else {
+        return HashMap::new();
+    };
+    let mut out = HashMap::new();
+    if let Some(list) = v.get("tiers").and_then(|t| t.as_sequence()) {
+        for t in list {
+            let id = match t.get("id") {
+                Some(serde_yaml::Value::String(s)) => s.clone(),
+                Some(serde_yaml::Value::Number(n)) => n.to_string(),
+                _ => continue,
+            };
+            let label = t
+                .get("label")
+                .and_then(|l| l.as_str())
+                .unwrap_or(&id)
+                .to_string();
+            let rank = t.get("rank").and_then(|r| r.as_u64()).map(|r| r as u32);
+            out.insert(id, (label, rank));
+        }
+    }
+    out
+}
+
+/// The facts of the draft's country and year, and their assessment.
+pub struct FactContext<'a> {
+    pub facts: &'a Facts,
+    pub assessment: &'a Assessment,
+    pub rulebook: &'a Rulebook,
+}
+
+/// What every check kind reads.
+pub struct Context<'a> {
+    pub narrative: &'a Narrative,
+    pub claims: &'a Claims,
+    pub rules: &'a CheckRules,
+    pub facts: Option<&'a FactContext<'a>>,
+}
+
+impl Context<'_> {
+    pub fn file(&self) -> &Arc<SourceFile> {
+        &self.narrative.file
+    }
+
+    pub fn text(&self, span: &Range<usize>) -> &str {
+        self.narrative.text(span)
+    }
+
+    /// A diagnostic with the code's documented default severity, at a span of the draft.
+    pub fn diag(&self, code: &str, message: impl Into<String>, span: Range<usize>) -> Diagnostic {
+        Diagnostic::new(code, self.rules.docs.severity(code), message).at(self.file(), span)
+    }
+}
+
+/// A draft, parsed and read once.
+pub struct Draft {
+    pub narrative: Narrative,
+    pub claims: Claims,
+}
+
+impl Draft {
+    pub fn read(file: &Arc<SourceFile>, rules: &CheckRules) -> Draft {
+        let narrative = narrative::parse(file, &rules.claims.layout);
+        let claims = claims::read(&narrative, &rules.claims);
+        Draft { narrative, claims }
+    }
+}
+
+/// Run every check kind on one draft. Text-only checks always run; fact checks when `facts`.
+pub fn run_checks(
+    draft: &Draft,
+    rules: &CheckRules,
+    facts: Option<&FactContext<'_>>,
+) -> Vec<Diagnostic> {
+    let ctx = Context {
+        narrative: &draft.narrative,
+        claims: &draft.claims,
+        rules,
+        facts,
+    };
+    let mut out = Vec::new();
+    structure::check(&ctx, &mut out);
+    tier::check(&ctx, &mut out);
+    numbers::check(&ctx, &mut out);
+    money::check(&ctx, &mut out);
+    openers::check(&ctx, &mut out);
+    counters::check(&ctx, &mut out);
+    style::check(&ctx, &mut out);
+    out
+}
+
+/// Which codes a run reports: `--select` (only these) and `--ignore` (not these). A code
+/// matches itself, or its kind (`style`, `numbers`, ...).
+#[derive(Debug, Clone, Default)]
+pub struct Selection {
+    pub select: Vec<String>,
+    pub ignore: Vec<String>,
+}
+
+impl Selection {
+    pub fn allows(&self, code: &str, docs: &CheckDocs) -> bool {
+        let kind = docs.kind(code);
+        let hit = |list: &[String]| {
+            list.iter()
+                .any(|c| c == code || kind.is_some_and(|k| k == c))
+        };
+        (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
+    }
+}
+
+/// Check one draft: parse, read, run, filter by selection, apply suppressions. Returns the
+/// diagnostics sorted.
+pub fn check_draft(
+    file: &Arc<SourceFile>,
+    rules: &CheckRules,
+    facts: Option<&FactContext<'_>>,
+    selection: &Selection,
+    sidecar: Option<&suppress::Sidecar>,
+) -> Vec<Diagnostic> {
+    let draft = Draft::read(file, rules);
+    let mut ds = run_checks(&draft, rules, facts);
+    ds.retain(|d| selection.allows(&d.code, &rules.docs));
+    let mut ds = suppress::apply(ds, &draft.narrative, sidecar, rules, selection);
+    crate::diagnostic::sort(&mut ds);
+    ds
+}
+
+/// Every code the Rust check kinds can emit (the language rules' codes come from style.yaml).
+/// A test keeps rules/checks.yaml documenting exactly these.
+pub fn rust_codes() -> Vec<&'static str> {
+    vec![
+        structure::MISSING_HEADING,
+        structure::UNKNOWN_TIER,
+        structure::TITLE_COUNTRY_MISMATCH,
+        structure::MISSING_SECTION,
+        structure::SECTION_ORDER,
+        structure::DUPLICATE_SECTION,
+        structure::EMPTY_INTRO,
+        structure::NO_RECOMMENDATIONS,
+        structure::NOT_IMPERATIVE,
+        structure::UNKNOWN_VERB,
+        structure::DUPLICATE_RECOMMENDATION,
+        structure::GAP_WITHOUT_RECOMMENDATION,
+        tier::TIER_MISMATCH,
+        tier::STATUS_MISMATCH,
+        tier::STATUS_MISSING,
+        tier::MOVEMENT_MISSING,
+        tier::MOVEMENT_WORDING,
+        tier::TIER_NOT_COMPUTED,
+        tier::MOVEMENT_HISTORY,
+        tier::CONSECUTIVE_YEARS,
+        tier::WAIVER_MISMATCH,
+        numbers::TREND_WORD,
+        numbers::NO_PERIOD,
+        numbers::BOUND,
+        numbers::PARTS,
+        numbers::COUNT_MISMATCH,
+        numbers::COUNT_NOT_REPORTED,
+        money::RATE,
+        money::AMOUNT_MISMATCH,
+        openers::OPENER_MISSING,
+        openers::OPENER_TREND,
+        counters::COUNTER_INCONSISTENT,
+        counters::COUNTER_MISMATCH,
+        suppress::UNUSED,
+        suppress::NO_REASON,
+        NO_FACTS_FILE,
+    ]
+}
+
+/// A draft for which `--facts` names a folder without its facts file.
+pub const NO_FACTS_FILE: &str = "no-facts-file";
+
+/// Severity of a code when no documentation names it (should not happen: a test keeps the
+/// documentation complete).
+pub const FALLBACK_SEVERITY: Severity = Severity::Error;

@@ -1,0 +1,385 @@
+//! Language rules from `rules/style.yaml`, over a closed set of kinds (as a prose linter does):
+//! `existence`, `substitution`, `repetition` and `acronym`. Adding a rule is YAML; adding a kind
+//! is one arm here. Each rule's `examples` run as tests.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+use regex::Regex;
+use serde::Deserialize;
+
+use crate::claims::PatternCompiler;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::source::SourceFile;
+use crate::yaml;
+
+use super::docs::{is_kebab, CheckDoc, SeverityYaml};
+use super::Context;
+
+pub const STYLE_FILE: &str = "style.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StyleYaml {
+    rules: Vec<StyleRuleYaml>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum Kind {
+    Existence,
+    Substitution,
+    Repetition,
+    Acronym,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StyleRuleYaml {
+    id: String,
+    kind: Kind,
+    #[serde(default)]
+    severity: Option<SeverityYaml>,
+    message: String,
+    #[serde(default)]
+    message_undefined: Option<String>,
+    help: String,
+    why: String,
+    #[serde(default)]
+    pattern: Option<String>,
+    #[serde(default)]
+    unless: Option<String>,
+    #[serde(default)]
+    swap: IndexMap<String, String>,
+    #[serde(default)]
+    allow: Vec<String>,
+    examples: Examples,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Examples {
+    pub bad: Vec<String>,
+    pub good: Vec<String>,
+}
+
+#[derive(Debug)]
+enum Matcher {
+    Existence {
+        re: Regex,
+        unless: Option<Regex>,
+    },
+    Substitution(Vec<(Regex, String)>),
+    Repetition {
+        word: Regex,
+        allow: HashSet<String>,
+    },
+    Acronym {
+        token: Regex,
+        allow: HashSet<String>,
+        undefined: String,
+    },
+}
+
+#[derive(Debug)]
+pub struct StyleRule {
+    pub id: String,
+    pub severity: Severity,
+    message: String,
+    help: String,
+    pub why: String,
+    pub examples: Examples,
+    matcher: Matcher,
+}
+
+/// One finding of a rule in a text: where, the matched text, and a replacement when one applies.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hit {
+    pub span: Range<usize>,
+    pub matched: String,
+    pub replacement: Option<String>,
+    pub message: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct StyleRules {
+    pub rules: Vec<StyleRule>,
+}
+
+/// Tool syntax for an acronym and its definition; the acronyms themselves come from the text.
+const ACRONYM: &str = r"\b[A-Z][A-Z0-9]*[A-Z](?:s)?\b";
+
+impl StyleRules {
+    pub fn load(
+        file: &Arc<SourceFile>,
+        placeholders: &[(&'static str, String)],
+    ) -> Result<StyleRules, Vec<Diagnostic>> {
+        let (y, spans): (StyleYaml, _) = yaml::load(file)?;
+        let mut c = PatternCompiler::new(file, &spans, placeholders);
+        let mut rules = Vec::new();
+        let mut ids = HashSet::new();
+        for (i, r) in y.rules.into_iter().enumerate() {
+            let at = format!("rules[{i}]");
+            if !is_kebab(&r.id) || !ids.insert(r.id.clone()) {
+                c.error(
+                    &format!("{at}.id"),
+                    format!("rule id `{}` is not kebab-case or is used twice", r.id),
+                    "ids are unique lowercase words joined by `-`",
+                );
+                continue;
+            }
+            let matcher = match r.kind {
+                Kind::Existence => {
+                    let Some(p) = &r.pattern else {
+                        c.error(
+                            &at,
+                            format!("rule `{}` of kind `existence` has no `pattern`", r.id),
+                            "add `pattern:`",
+                        );
+                        continue;
+                    };
+                    let re = c.compile(&format!("{at}.pattern"), p);
+                    let unless = r
+                        .unless
+                        .as_ref()
+                        .and_then(|u| c.compile(&format!("{at}.unless"), u));
+                    let Some(re) = re else { continue };
+                    Matcher::Existence { re, unless }
+                }
+                Kind::Substitution => {
+                    if r.swap.is_empty() {
+                        c.error(
+                            &at,
+                            format!("rule `{}` of kind `substitution` has no `swap`", r.id),
+                            "add `swap:` with `pattern: replacement` pairs",
+                        );
+                        continue;
+                    }
+                    let pairs: Vec<(Regex, String)> = r
+                        .swap
+                        .iter()
+                        .filter_map(|(p, rep)| {
+                            let re =
+                                c.compile(&format!("{at}.swap.{p}"), &format!(r"\b(?:{p})\b"))?;
+                            Some((re, rep.clone()))
+                        })
+                        .collect();
+                    Matcher::Substitution(pairs)
+                }
+                Kind::Repetition => {
+                    let Some(word) = c.compile(&at, r"\b\w+\b") else {
+                        continue;
+                    };
+                    Matcher::Repetition {
+                        word,
+                        allow: r.allow.iter().map(|w| w.to_lowercase()).collect(),
+                    }
+                }
+                Kind::Acronym => {
+                    let Some(token) = c.compile(&at, &format!("(?-i){ACRONYM}")) else {
+                        continue;
+                    };
+                    Matcher::Acronym {
+                        token,
+                        allow: r.allow.iter().cloned().collect(),
+                        undefined: r
+                            .message_undefined
+                            .clone()
+                            .unwrap_or_else(|| r.message.clone()),
+                    }
+                }
+            };
+            rules.push(StyleRule {
+                id: r.id,
+                severity: r.severity.map_or(Severity::Warning, Severity::from),
+                message: r.message,
+                help: r.help,
+                why: r.why,
+                examples: r.examples,
+                matcher,
+            });
+        }
+        if c.problems.is_empty() {
+            Ok(StyleRules { rules })
+        } else {
+            Err(c.problems)
+        }
+    }
+
+    /// The `--explain` documentation of every language rule.
+    pub fn docs(&self) -> impl Iterator<Item = CheckDoc> + '_ {
+        self.rules.iter().map(|r| CheckDoc {
+            code: r.id.clone(),
+            kind: "style".to_string(),
+            severity: r.severity,
+            title: r.help.clone(),
+            why: r.why.clone(),
+            example: Some(format!(
+                "flagged: {}\nfine:    {}",
+                r.examples.bad.join(" | "),
+                r.examples.good.join(" | ")
+            )),
+            facts: false,
+        })
+    }
+}
+
+impl StyleRule {
+    /// Every hit in a sequence of sentences (text, absolute start), in order.
+    pub fn find(&self, sentences: &[(&str, usize)]) -> Vec<Hit> {
+        let mut out = Vec::new();
+        match &self.matcher {
+            Matcher::Existence { re, unless } => {
+                for (s, base) in sentences {
+                    for m in re.find_iter(s) {
+                        if unless.as_ref().is_some_and(|u| u.is_match(m.as_str())) {
+                            continue;
+                        }
+                        out.push(hit(base + m.start()..base + m.end(), m.as_str(), None));
+                    }
+                }
+            }
+            Matcher::Substitution(pairs) => {
+                for (s, base) in sentences {
+                    let mut taken: Vec<Range<usize>> = Vec::new();
+                    for (re, rep) in pairs {
+                        for c in re.captures_iter(s) {
+                            let Some(m) = c.get(0) else { continue };
+                            if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
+                                continue;
+                            }
+                            taken.push(m.range());
+                            let mut replacement = String::new();
+                            c.expand(rep, &mut replacement);
+                            out.push(hit(
+                                base + m.start()..base + m.end(),
+                                m.as_str(),
+                                Some(replacement),
+                            ));
+                        }
+                    }
+                }
+                out.sort_by_key(|h| h.span.start);
+            }
+            Matcher::Repetition { word, allow } => {
+                for (s, base) in sentences {
+                    let mut last: Option<regex::Match<'_>> = None;
+                    for m in word.find_iter(s) {
+                        if let Some(p) = last {
+                            let gap = &s[p.end()..m.start()];
+                            let same = p.as_str().eq_ignore_ascii_case(m.as_str());
+                            if same
+                                && !gap.is_empty()
+                                && gap.chars().all(|c| c == ' ' || c == '\t' || c == '\n')
+                                && !allow.contains(&m.as_str().to_lowercase())
+                                && !m.as_str().chars().all(|c| c.is_ascii_digit())
+                            {
+                                out.push(hit(base + p.start()..base + m.end(), m.as_str(), None));
+                            }
+                        }
+                        last = Some(m);
+                    }
+                }
+            }
+            Matcher::Acronym {
+                token,
+                allow,
+                undefined,
+            } => {
+                // Where each acronym is defined: "(SOPs)".
+                let mut defined: HashMap<String, usize> = HashMap::new();
+                for (s, base) in sentences {
+                    for m in token.find_iter(s) {
+                        let before = s[..m.start()].ends_with('(');
+                        let after = s[m.end()..].starts_with(')');
+                        if before && after {
+                            defined
+                                .entry(stem(m.as_str()).to_string())
+                                .or_insert(base + m.start());
+                        }
+                    }
+                }
+                let mut reported: HashSet<String> = HashSet::new();
+                for (s, base) in sentences {
+                    for m in token.find_iter(s) {
+                        let t = m.as_str();
+                        let key = stem(t).to_string();
+                        if allow.contains(t) || allow.contains(&key) || reported.contains(&key) {
+                            continue;
+                        }
+                        // A hyphenated word part ("COVID-19" is handled by the allow list; "X-ray").
+                        if s[m.end()..].starts_with('-') && s[..m.start()].is_empty() {
+                            continue;
+                        }
+                        let at = base + m.start();
+                        match defined.get(&key) {
+                            Some(d) if at < *d => {
+                                reported.insert(key);
+                                out.push(hit(at..base + m.end(), t, None));
+                            }
+                            Some(_) => {
+                                reported.insert(key);
+                            }
+                            None => {
+                                reported.insert(key);
+                                let msg = undefined.replace("{match}", t);
+                                out.push(Hit {
+                                    span: at..base + m.end(),
+                                    matched: t.to_string(),
+                                    replacement: None,
+                                    message: Some(msg),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    fn diagnostic(&self, h: &Hit) -> (String, String) {
+        let fill = |s: &str| {
+            s.replace("{match}", &h.matched)
+                .replace("{replacement}", h.replacement.as_deref().unwrap_or(""))
+        };
+        (
+            h.message.clone().unwrap_or_else(|| fill(&self.message)),
+            fill(&self.help),
+        )
+    }
+}
+
+fn stem(t: &str) -> &str {
+    t.strip_suffix('s').filter(|s| s.len() >= 2).unwrap_or(t)
+}
+
+fn hit(span: Range<usize>, matched: &str, replacement: Option<String>) -> Hit {
+    Hit {
+        span,
+        matched: matched.to_string(),
+        replacement,
+        message: None,
+    }
+}
+
+/// Run every language rule over the sentences of the draft.
+pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let sentences: Vec<(&str, usize)> = ctx
+        .narrative
+        .sentences()
+        .map(|(_, s)| (ctx.text(s), s.start))
+        .collect();
+    for rule in &ctx.rules.style.rules {
+        for h in rule.find(&sentences) {
+            let (message, help) = rule.diagnostic(&h);
+            out.push(
+                Diagnostic::new(rule.id.clone(), rule.severity, message)
+                    .at(ctx.file(), h.span.clone())
+                    .with_help(help),
+            );
+        }
+    }
+}

@@ -1,0 +1,204 @@
+//! Accepted exceptions: a comment in the draft (`<!-- tiercheck: ignore CODE reason -->` covers
+//! the next block, `ignore-file` the whole draft; or `# tiercheck-ignore: CODE -- reason`) or a
+//! sidecar file `<draft>.tiercheck.yaml`. A suppression that matches nothing is itself reported,
+//! so stale exceptions do not pile up.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::narrative::Narrative;
+use crate::source::{read_source, SourceFile};
+use crate::yaml;
+
+use super::{CheckRules, Selection};
+
+pub const UNUSED: &str = "unused-suppression";
+pub const NO_REASON: &str = "suppression-without-reason";
+
+/// The sidecar file name suffix: `draft.txt` -> `draft.txt.tiercheck.yaml`.
+pub const SIDECAR_SUFFIX: &str = ".tiercheck.yaml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SidecarYaml {
+    ignore: Vec<SidecarEntry>,
+}
+
+/// One accepted exception in a sidecar file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SidecarEntry {
+    pub code: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+    /// Only findings on this line of the draft.
+    #[serde(default)]
+    pub line: Option<usize>,
+    /// Only findings whose line contains this text.
+    #[serde(default)]
+    pub text: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Sidecar {
+    pub file: Arc<SourceFile>,
+    pub entries: Vec<(SidecarEntry, Range<usize>)>,
+}
+
+pub fn sidecar_path(draft: &Path) -> PathBuf {
+    let mut name = draft
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_default();
+    name.push(SIDECAR_SUFFIX);
+    draft.with_file_name(name)
+}
+
+/// The sidecar of a draft, when there is one.
+pub fn load_sidecar(draft: &Path) -> Result<Option<Sidecar>, Vec<Diagnostic>> {
+    let path = sidecar_path(draft);
+    if !path.is_file() {
+        return Ok(None);
+    }
+    let file = read_source(&path).map_err(|d| vec![d])?;
+    let (y, spans): (SidecarYaml, _) = yaml::load(&file)?;
+    let entries = y
+        .ignore
+        .into_iter()
+        .enumerate()
+        .map(|(i, e)| (e, spans.value_span(&format!("ignore[{i}]"))))
+        .collect();
+    Ok(Some(Sidecar { file, entries }))
+}
+
+/// Drop suppressed diagnostics; report unused suppressions and those without a reason.
+pub fn apply(
+    diagnostics: Vec<Diagnostic>,
+    n: &Narrative,
+    sidecar: Option<&Sidecar>,
+    rules: &CheckRules,
+    selection: &Selection,
+) -> Vec<Diagnostic> {
+    let mut used_directive: Vec<Vec<bool>> = n
+        .directives
+        .iter()
+        .map(|d| vec![false; d.codes.len()])
+        .collect();
+    let mut used_entry = vec![false; sidecar.map_or(0, |s| s.entries.len())];
+    let mut out = Vec::new();
+    for d in diagnostics {
+        let Some(loc) = &d.location else {
+            out.push(d);
+            continue;
+        };
+        let at = loc.span.start;
+        let mut suppressed = false;
+        for (i, dir) in n.directives.iter().enumerate() {
+            let covers = dir
+                .covers
+                .as_ref()
+                .is_none_or(|c| at >= c.start && at <= c.end);
+            if !covers {
+                continue;
+            }
+            if let Some(j) = dir.codes.iter().position(|c| *c == d.code) {
+                used_directive[i][j] = true;
+                suppressed = true;
+            }
+        }
+        if let Some(sc) = sidecar {
+            let (line, _) = n.file.line_col(at);
+            let line_text = n
+                .file
+                .text
+                .lines()
+                .nth(line.saturating_sub(1))
+                .unwrap_or("");
+            for (i, (e, _)) in sc.entries.iter().enumerate() {
+                if e.code == d.code
+                    && e.line.is_none_or(|l| l == line)
+                    && e.text
+                        .as_ref()
+                        .is_none_or(|t| line_text.contains(t.as_str()))
+                {
+                    used_entry[i] = true;
+                    suppressed = true;
+                }
+            }
+        }
+        if !suppressed {
+            out.push(d);
+        }
+    }
+
+    let severity = |code: &str| rules.docs.severity(code);
+    let known = |code: &str| rules.docs.get(code).is_some();
+    let help_for = |code: &str| {
+        if known(code) {
+            "remove the suppression: the finding it accepted is gone".to_string()
+        } else {
+            match yaml::did_you_mean(code, rules.docs.codes()) {
+                Some(s) => format!("`{code}` is not a check code; did you mean `{s}`?"),
+                None => format!(
+                    "`{code}` is not a check code; `tiercheck check --explain CODE` lists them"
+                ),
+            }
+        }
+    };
+    for (i, dir) in n.directives.iter().enumerate() {
+        for (j, code) in dir.codes.iter().enumerate() {
+            if !used_directive[i][j] && (!known(code) || selection.allows(code, &rules.docs)) {
+                out.push(
+                    Diagnostic::new(
+                        UNUSED,
+                        severity(UNUSED),
+                        format!("suppression of `{code}` matches no finding"),
+                    )
+                    .at(&n.file, dir.span.clone())
+                    .with_help(help_for(code)),
+                );
+            }
+        }
+        if dir.reason.is_empty() {
+            out.push(
+                Diagnostic::new(NO_REASON, severity(NO_REASON), "suppression gives no reason")
+                    .at(&n.file, dir.span.clone())
+                    .with_help("say why the exception is accepted, after the code: `<!-- tiercheck: ignore CODE reason -->`"),
+            );
+        }
+    }
+    if let Some(sc) = sidecar {
+        for (i, (e, span)) in sc.entries.iter().enumerate() {
+            if !used_entry[i] && (!known(&e.code) || selection.allows(&e.code, &rules.docs)) {
+                out.push(
+                    Diagnostic::new(
+                        UNUSED,
+                        severity(UNUSED),
+                        format!(
+                            "suppression of `{}` matches no finding in `{}`",
+                            e.code, n.file.name
+                        ),
+                    )
+                    .at(&sc.file, span.clone())
+                    .with_help(help_for(&e.code)),
+                );
+            }
+            if e.reason.as_deref().is_none_or(|r| r.trim().is_empty()) {
+                out.push(
+                    Diagnostic::new(
+                        NO_REASON,
+                        severity(NO_REASON),
+                        "suppression gives no reason",
+                    )
+                    .at(&sc.file, span.clone())
+                    .with_help("add `reason:` saying why the exception is accepted"),
+                );
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,174 @@
+//! `tiercheck rules diff`: assess facts files under a base rule set and the edited one and list,
+//! country by country, every outcome that changes. A review artifact: it exits 0 whether or not
+//! something changes, and 2 only when it cannot run (rules that do not load, facts files that
+//! load under neither rule set).
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+
+use crate::cli::TextOrJson;
+use crate::diagnostic::Diagnostic;
+use crate::impact::{self, Change, FileImpact};
+use crate::rulebook::Rulebook;
+use crate::{assess_file, eprint_diagnostics, expand_inputs, load_rules, Exit};
+
+#[derive(Serialize)]
+struct DiffReport<'a> {
+    base: &'a str,
+    rules: &'a str,
+    assessed: usize,
+    changed: Vec<FileImpact>,
+}
+
+pub fn run(args: &RulesDiffArgs) -> Exit {
+    let base = match Rulebook::load(Some(&args.base)) {
+        Ok(r) => r,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            eprintln!("the base rules `{}` do not load", args.base.display());
+            return Exit::Failed;
+        }
+    };
+    let edited = match load_rules(args.rules.rules.as_deref()) {
+        Ok(r) => r,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            eprintln!("the edited rules do not load; run `tiercheck rules lint` for details");
+            return Exit::Failed;
+        }
+    };
+    let inputs = if args.reports.is_empty() {
+        let default = PathBuf::from("reports");
+        if !default.is_dir() {
+            eprint_diagnostics(&[Diagnostic::error(
+                "io-error",
+                "no facts files: there is no `reports` folder here",
+            )
+            .with_help(
+                "name facts files or folders: `tiercheck rules diff --base OLD reports/2022`",
+            )]);
+            return Exit::Failed;
+        }
+        vec![default]
+    } else {
+        args.reports.clone()
+    };
+    let mut files = match expand_inputs(&inputs, &["yaml", "yml"]) {
+        Ok(f) => f,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            return Exit::Failed;
+        }
+    };
+    files.sort();
+    files.dedup();
+
+    let mut changed = Vec::new();
+    let mut problems = Vec::new();
+    for f in &files {
+        let change = match (assess_file(&base, f), assess_file(&edited, f)) {
+            (Ok(b), Ok(a)) => Some((a.country.clone(), a.year, impact::compare(&b, &a))),
+            (Err(mut e), Err(_)) => {
+                problems.append(&mut e);
+                None
+            }
+            (Err(e), Ok(a)) => Some((
+                a.country.clone(),
+                a.year,
+                vec![Change {
+                    kind: "invalid",
+                    id: None,
+                    before: Some(format!("not assessable: {}", first_message(&e))),
+                    after: Some(format!("assessed: {}", a.tier_label)),
+                }],
+            )),
+            (Ok(b), Err(e)) => Some((
+                b.country.clone(),
+                b.year,
+                vec![Change {
+                    kind: "invalid",
+                    id: None,
+                    before: Some(format!("assessed: {}", b.tier_label)),
+                    after: Some(format!("not assessable: {}", first_message(&e))),
+                }],
+            )),
+        };
+        if let Some((country, year, changes)) = change {
+            if !changes.is_empty() {
+                changed.push(FileImpact {
+                    file: f.display().to_string(),
+                    country,
+                    year,
+                    changes,
+                });
+            }
+        }
+    }
+    if !problems.is_empty() {
+        eprint_diagnostics(&problems);
+        eprintln!("some facts files load under neither rule set; fix them first");
+        return Exit::Failed;
+    }
+    match args.format {
+        TextOrJson::Json => {
+            let report = DiffReport {
+                base: &base.files.root,
+                rules: &edited.files.root,
+                assessed: files.len(),
+                changed,
+            };
+            match serde_json::to_string_pretty(&report) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("error: cannot serialize the diff: {e}");
+                    return Exit::Failed;
+                }
+            }
+        }
+        TextOrJson::Text => {
+            for c in &changed {
+                println!("{}", impact::render_text(c));
+            }
+            if changed.is_empty() {
+                println!(
+                    "No changes ({} facts files assessed under both rule sets)",
+                    files.len()
+                );
+            } else {
+                println!("{} of {} facts files change", changed.len(), files.len());
+            }
+        }
+    }
+    Exit::Clean
+}
+
+fn first_message(ds: &[Diagnostic]) -> String {
+    let mut ds = ds.to_vec();
+    crate::diagnostic::sort(&mut ds);
+    match ds.first() {
+        Some(d) => {
+            let at = d
+                .line_cols()
+                .map(|(l, c, _, _)| format!(" ({}:{l}:{c})", d.file_name()))
+                .unwrap_or_default();
+            format!("{}{at}", d.message)
+        }
+        None => "unknown problem".into(),
+    }
+}
+
+#[derive(Debug, clap::Args)]
+pub struct RulesDiffArgs {
+    /// The rules before the edit (a folder laid out like `rules/`)
+    #[arg(long, value_name = "OLD_RULES_DIR")]
+    pub base: PathBuf,
+    #[command(flatten)]
+    pub rules: crate::cli::RulesArg,
+    /// Facts files or folders to assess (default: every facts file under `reports/`)
+    #[arg(value_name = "REPORTS")]
+    pub reports: Vec<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
+}

@@ -1,0 +1,103 @@
+//! `tiercheck extract`: read a narrative into a facts file (YAML, the catalog's format), or JSON
+//! with the facts, the stated tier and movement, and the sentences with figures nothing read.
+
+use std::path::PathBuf;
+
+use clap::ValueEnum;
+
+use crate::check::{CheckRules, Draft};
+use crate::cli::RulesArg;
+use crate::diagnostic::Diagnostic;
+use crate::extract::extract;
+use crate::rulebook::{RuleFiles, Rulebook};
+use crate::source::read_source;
+use crate::{eprint_diagnostics, write_atomic, Exit};
+
+#[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
+pub enum ExtractFormat {
+    #[default]
+    Yaml,
+    Json,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ExtractArgs {
+    /// A narrative (plain text or Markdown)
+    #[arg(value_name = "NARRATIVE")]
+    pub narrative: PathBuf,
+    /// Write to this file instead of standard output
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: ExtractFormat,
+    /// The report year, when the narrative has no title line that says it
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i64>,
+    #[command(flatten)]
+    pub rules: RulesArg,
+}
+
+pub fn run(args: &ExtractArgs) -> Exit {
+    match execute(args) {
+        Ok(text) => match &args.output {
+            Some(path) => match write_atomic(path, text.as_bytes()) {
+                Ok(()) => Exit::Clean,
+                Err(d) => {
+                    eprint_diagnostics(&[d]);
+                    Exit::Failed
+                }
+            },
+            None => {
+                print!("{text}");
+                Exit::Clean
+            }
+        },
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            Exit::Failed
+        }
+    }
+}
+
+/// The text `extract` prints; `Err` when it could not run.
+pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
+    let dir = args.rules.rules.as_deref();
+    let files = match dir {
+        Some(d) => RuleFiles::from_dir(d)?,
+        None => RuleFiles::bundled()?,
+    };
+    // The catalog orders the facts; extraction works without it.
+    let rulebook = Rulebook::from_files(files.clone()).ok();
+    let rules = CheckRules::load(&files, rulebook.as_ref())?;
+    let file = read_source(&args.narrative).map_err(|d| vec![d])?;
+    let draft = Draft::read(&file, &rules);
+    let out = extract(&draft, rulebook.as_ref().map(|r| &r.catalog), args.year);
+    let fail = |e: String| {
+        vec![Diagnostic::error(
+            "internal-error",
+            format!("cannot write the output: {e}"),
+        )]
+    };
+    match args.format {
+        ExtractFormat::Json => serde_json::to_string_pretty(&out)
+            .map(|s| s + "\n")
+            .map_err(|e| fail(e.to_string())),
+        ExtractFormat::Yaml => {
+            let mut text = format!(
+                "# Facts read from `{}` by `tiercheck extract`; check every value before use.\n",
+                file.name
+            );
+            if !out.unread.is_empty() {
+                text.push_str("# Sentences with figures no claim pattern read:\n");
+                for u in &out.unread {
+                    let short: String = u.text.chars().take(90).collect();
+                    text.push_str(&format!("#   line {}: {short}\n", u.line));
+                }
+            }
+            let body = serde_yaml::to_string(&out.facts).map_err(|e| fail(e.to_string()))?;
+            text.push_str(&body);
+            Ok(text)
+        }
+    }
+}

@@ -1,0 +1,447 @@
+//! Narrative drafts: the Tera templates of `templates/` (bundled into the binary, or a folder
+//! given with `--templates`) rendered with one [`Assessment`], the only per-country context.
+//!
+//! ```text
+//! Assessment -> render (templates/*.tera, house.yaml) -> draft text
+//! ```
+//!
+//! All templates are parsed when [`Templates::load`] runs, so a syntax error, an unknown filter
+//! or an include of a missing template stops the run before anything is drafted. Every template
+//! error becomes a [`Diagnostic`] located in the template file. The wording lives in the
+//! templates; this module only loads, renders and tidies blank lines.
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use include_dir::{include_dir, Dir};
+use indexmap::IndexMap;
+use serde::Deserialize;
+use tera::{Context, Tera};
+
+use crate::assessment::Assessment;
+use crate::diagnostic::Diagnostic;
+use crate::render::{describe_error, register_filters};
+use crate::source::{read_source, source_from_bytes, SourceFile};
+
+/// The bundled templates, compiled into the binary.
+static BUNDLED_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// The template a draft starts from; it includes the section templates.
+pub const ENTRY: &str = "narrative.tera";
+/// Template settings that are data rather than wording: acronyms, the comparison threshold.
+pub const HOUSE_FILE: &str = "house.yaml";
+const TEMPLATE_EXTENSION: &str = "tera";
+
+/// `house.yaml` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HouseFile {
+    /// A fall by at least this fraction of the previous figure is a significant decrease.
+    significant_decrease: f64,
+    /// Acronyms spelled out at first use, by the `acronyms` filter.
+    #[serde(default)]
+    acronyms: Vec<AcronymDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct AcronymDef {
+    short: String,
+    long: String,
+}
+
+/// The parsed, checked templates of one folder (or the bundled set).
+#[derive(Debug)]
+pub struct Templates {
+    tera: Tera,
+    /// Template name (`intro.tera`) -> its source, for locating errors.
+    files: IndexMap<String, Arc<SourceFile>>,
+    /// Display root (`templates` for the bundled set, the folder given otherwise).
+    pub root: String,
+}
+
+impl Templates {
+    /// Load and parse every template: the bundled ones, or those of a folder.
+    pub fn load(dir: Option<&Path>) -> Result<Templates, Vec<Diagnostic>> {
+        let (root, files) = match dir {
+            None => ("templates".to_string(), bundled_files()?),
+            Some(d) => (d.display().to_string(), dir_files(d)?),
+        };
+        let mut problems = Vec::new();
+        let house = match files.get(HOUSE_FILE) {
+            Some(f) => match load_house(f) {
+                Ok(h) => Some(h),
+                Err(mut ds) => {
+                    problems.append(&mut ds);
+                    None
+                }
+            },
+            None => {
+                problems.push(
+                    Diagnostic::error(
+                        "missing-template",
+                        format!("the templates folder `{root}` has no `{HOUSE_FILE}`"),
+                    )
+                    .with_help(
+                        "copy `templates/house.yaml` from the tiercheck sources and adjust it",
+                    ),
+                );
+                None
+            }
+        };
+        let templates: IndexMap<String, Arc<SourceFile>> = files
+            .into_iter()
+            .filter(|(name, _)| name.ends_with(&format!(".{TEMPLATE_EXTENSION}")))
+            .collect();
+        if !templates.contains_key(ENTRY) {
+            problems.push(
+                Diagnostic::error("missing-template", format!("the templates folder `{root}` has no `{ENTRY}`"))
+                    .with_help("`narrative.tera` is the template a draft starts from; it includes the section templates"),
+            );
+        }
+
+        // Syntax first, one template at a time, so every broken template is reported at once.
+        for (name, file) in &templates {
+            let mut probe = new_tera();
+            if let Err(e) = probe.add_raw_template(name, &file.text) {
+                if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
+                    problems.extend(template_diagnostics(&e, &templates, "bad-template"));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+
+        // Then together: includes, filters, functions and components must all resolve.
+        let mut tera = new_tera();
+        if let Err(e) =
+            tera.add_raw_templates(templates.iter().map(|(n, f)| (n.as_str(), f.text.as_str())))
+        {
+            return Err(template_diagnostics(&e, &templates, "bad-template"));
+        }
+        if let Some(h) = house {
+            tera.global_context().insert("house", &h);
+        }
+        Ok(Templates {
+            tera,
+            files: templates,
+            root,
+        })
+    }
+
+    /// The names of the loaded templates, sorted.
+    pub fn names(&self) -> Vec<&str> {
+        let mut v: Vec<&str> = self.files.keys().map(String::as_str).collect();
+        v.sort_unstable();
+        v
+    }
+
+    /// Render the narrative of one assessment.
+    pub fn render(&self, assessment: &Assessment) -> Result<String, Vec<Diagnostic>> {
+        let context = Context::from_serialize(assessment).map_err(|e| {
+            vec![Diagnostic::error(
+                "template-error",
+                format!(
+                    "cannot hand the assessment to the templates: {}",
+                    describe_error(&e).0
+                ),
+            )]
+        })?;
+        match self.tera.render(ENTRY, &context) {
+            Ok(text) => Ok(tidy(&text)),
+            Err(e) => Err(template_diagnostics(&e, &self.files, "template-error")),
+        }
+    }
+}
+
+fn new_tera() -> Tera {
+    let mut tera = Tera::new();
+    // Narratives are plain text: nothing is escaped.
+    tera.autoescape_on(Vec::<&str>::new());
+    register_filters(&mut tera);
+    tera
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+struct House {
+    significant_decrease: f64,
+    acronyms: Vec<AcronymDef>,
+}
+
+fn load_house(file: &Arc<SourceFile>) -> Result<House, Vec<Diagnostic>> {
+    let (h, spans) = crate::yaml::load::<HouseFile>(file)?;
+    let mut problems = Vec::new();
+    if !(h.significant_decrease > 0.0 && h.significant_decrease <= 1.0) {
+        problems.push(
+            Diagnostic::error(
+                "bad-threshold",
+                format!(
+                    "`significant_decrease` is `{}`; it must be a fraction above 0 and at most 1",
+                    h.significant_decrease
+                ),
+            )
+            .at(file, spans.value_span("significant_decrease"))
+            .with_help(
+                "0.5 calls a fall to half the previous figure or less a significant decrease",
+            ),
+        );
+    }
+    let mut seen: IndexMap<&str, usize> = IndexMap::new();
+    for (i, a) in h.acronyms.iter().enumerate() {
+        let path = format!("acronyms[{i}]");
+        if a.short.trim().is_empty() || a.long.trim().is_empty() {
+            problems.push(
+                Diagnostic::error(
+                    "missing-field",
+                    "an acronym needs a non-empty `short` and `long`",
+                )
+                .at(file, spans.value_span(&path)),
+            );
+        }
+        if let Some(first) = seen.insert(a.short.as_str(), i) {
+            problems.push(
+                Diagnostic::error(
+                    "duplicate-id",
+                    format!("the acronym `{}` is listed twice", a.short),
+                )
+                .at(file, spans.value_span(&path))
+                .with_related(
+                    file,
+                    spans.value_span(&format!("acronyms[{first}]")),
+                    "first listed here",
+                ),
+            );
+        }
+    }
+    if problems.is_empty() {
+        Ok(House {
+            significant_decrease: h.significant_decrease,
+            acronyms: h.acronyms,
+        })
+    } else {
+        Err(problems)
+    }
+}
+
+fn bundled_files() -> Result<IndexMap<String, Arc<SourceFile>>, Vec<Diagnostic>> {
+    let mut files = IndexMap::new();
+    let mut problems = Vec::new();
+    collect_bundled(&BUNDLED_TEMPLATES, &mut files, &mut problems);
+    files.sort_keys();
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn collect_bundled(
+    dir: &Dir<'_>,
+    out: &mut IndexMap<String, Arc<SourceFile>>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    for f in dir.files() {
+        let rel = f.path().to_string_lossy().replace('\\', "/");
+        if is_template_file(&rel) {
+            match source_from_bytes(format!("templates/{rel}"), f.contents().to_vec()) {
+                Ok(s) => {
+                    out.insert(rel, s);
+                }
+                Err(d) => problems.push(d),
+            }
+        }
+    }
+    for d in dir.dirs() {
+        collect_bundled(d, out, problems);
+    }
+}
+
+fn is_template_file(rel: &str) -> bool {
+    rel.ends_with(&format!(".{TEMPLATE_EXTENSION}")) || rel == HOUSE_FILE
+}
+
+fn dir_files(dir: &Path) -> Result<IndexMap<String, Arc<SourceFile>>, Vec<Diagnostic>> {
+    if !dir.is_dir() {
+        return Err(vec![Diagnostic::error(
+            "io-error",
+            format!(
+                "templates folder `{}` does not exist or is not a folder",
+                dir.display()
+            ),
+        )
+        .with_help(
+            "`--templates` takes a folder laid out like the bundled `templates/`",
+        )]);
+    }
+    let mut paths = Vec::new();
+    list_files(dir, &mut paths);
+    paths.sort();
+    let mut files = IndexMap::new();
+    let mut problems = Vec::new();
+    for p in paths {
+        let rel = p
+            .strip_prefix(dir)
+            .unwrap_or(&p)
+            .to_string_lossy()
+            .replace('\\', "/");
+        if !is_template_file(&rel) {
+            continue;
+        }
+        match read_source(&p) {
+            Ok(f) => {
+                files.insert(rel, f);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            list_files(&p, out);
+        } else {
+            out.push(p);
+        }
+    }
+}
+
+/// Located diagnostics for a Tera error. Syntax and rendering errors carry their template and
+/// span; the checks Tera runs once all templates are in (unknown filters, functions, components,
+/// includes) arrive as one text report per problem, read here for their `file:line:col`.
+fn template_diagnostics(
+    e: &tera::Error,
+    files: &IndexMap<String, Arc<SourceFile>>,
+    code: &str,
+) -> Vec<Diagnostic> {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let (message, span) = describe_error(e);
+            vec![located(
+                code,
+                &message,
+                files.get(r.filename()),
+                span,
+                r.filename(),
+            )]
+        }
+        tera::ErrorKind::Msg(text) if text.contains("\n --> ") => {
+            let ds: Vec<Diagnostic> = text
+                .split("\n\n")
+                .filter_map(|block| report_block(block, files, code))
+                .collect();
+            if ds.is_empty() {
+                vec![Diagnostic::error(code, describe_error(e).0)]
+            } else {
+                ds
+            }
+        }
+        tera::ErrorKind::TemplateNotFound(name) => vec![Diagnostic::error(
+            code,
+            format!("a template includes `{name}`, which is not in the templates folder"),
+        )],
+        _ => vec![Diagnostic::error(code, describe_error(e).0)],
+    }
+}
+
+/// One block of Tera's text report: `error: <message>`, ` --> <file>:<line>:<col>`, the source
+/// line and a `^^^` marker under the span.
+fn report_block(
+    block: &str,
+    files: &IndexMap<String, Arc<SourceFile>>,
+    code: &str,
+) -> Option<Diagnostic> {
+    let mut lines = block.lines().skip_while(|l| !l.starts_with("error:"));
+    let message = lines
+        .next()?
+        .trim_start_matches("error:")
+        .trim()
+        .to_string();
+    let location = lines.next()?.trim().strip_prefix("--> ")?.to_string();
+    let mut parts = location.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    let carets = block
+        .lines()
+        .find_map(|l| {
+            let t = l.trim_start().trim_start_matches('|').trim_start();
+            (t.starts_with('^')).then(|| t.chars().take_while(|c| *c == '^').count())
+        })
+        .unwrap_or(1);
+    let file = files.get(&name);
+    let span = file.map(|f| {
+        let start = f.offset_of(line, col.saturating_sub(1));
+        let end = f.text[start..]
+            .char_indices()
+            .nth(carets)
+            .map_or(f.text.len(), |(i, _)| start + i);
+        start..end
+    });
+    Some(located(code, &lower_message(&message), file, span, &name))
+}
+
+fn located(
+    code: &str,
+    message: &str,
+    file: Option<&Arc<SourceFile>>,
+    span: Option<Range<usize>>,
+    name: &str,
+) -> Diagnostic {
+    // Tera lists the variables in scope after the message: advice, not the problem.
+    let (message, help) = match message.split_once(". Available variables: ") {
+        Some((m, vars)) => (m.to_string(), Some(format!("variables in scope: {vars}"))),
+        None => (message.to_string(), None),
+    };
+    let mut d = Diagnostic::error(code, message);
+    if let Some(h) = help {
+        d = d.with_help(h);
+    }
+    match file {
+        Some(f) => d.at(f, span.unwrap_or(0..0)),
+        None => {
+            d.message = format!("{} (in template `{name}`)", d.message);
+            d
+        }
+    }
+}
+
+fn lower_message(s: &str) -> String {
+    let s = s.trim().trim_end_matches('.');
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}
+
+/// Trailing spaces off every line, at most one blank line in a row, one final newline.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank > 0 { "\n\n" } else { "\n" });
+        }
+        blank = 0;
+        out.push_str(line);
+    }
+    out.push('\n');
+    out
+}

@@ -1,0 +1,712 @@
+//! The rule editor's workflow through the CLI: `rules lint` on broken copies of the rules,
+//! `rules test` (pass, fail, coverage), `rules diff` (no change, a threshold edit), `schema`, and
+//! a `--watch` smoke test that cannot hang.
+
+// Tests may unwrap and panic: a failure is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::collections::BTreeSet;
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn tiercheck() -> Command {
+    let mut c = Command::cargo_bin("tiercheck").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the bundled rules in a temporary folder: (guard, `<tmp>/rules`).
+fn rules_copy() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("rules");
+    copy_dir(Path::new("rules"), &dir);
+    (tmp, dir)
+}
+
+/// Replace the first occurrence of `old` in a file; returns the 1-based (line, column) where the
+/// new text starts.
+fn edit(file: &Path, old: &str, new: &str) -> (usize, usize) {
+    let text = std::fs::read_to_string(file).unwrap();
+    let at = text
+        .find(old)
+        .unwrap_or_else(|| panic!("`{old}` is not in {}", file.display()));
+    let edited = format!("{}{new}{}", &text[..at], &text[at + old.len()..]);
+    std::fs::write(file, edited).unwrap();
+    line_col(&text, at)
+}
+
+fn line_col(text: &str, at: usize) -> (usize, usize) {
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before[before.rfind('\n').map_or(0, |i| i + 1)..]
+        .chars()
+        .count()
+        + 1;
+    (line, col)
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+// ---------------------------------------------------------------------------------------- lint
+
+/// One way to break the rules: the file, the text replaced, its replacement, the code reported,
+/// and where the problem starts relative to the replacement (bytes into `new`; `None`: the line
+/// is checked, not the column).
+struct Breakage {
+    file: &'static str,
+    old: &'static str,
+    new: &'static str,
+    code: &'static str,
+    offset: Option<usize>,
+}
+
+impl Breakage {
+    /// The `file:line:col` text miette prints for the problem (`file:line:` when inexact).
+    fn place(&self, line: usize, col: usize) -> String {
+        match self.offset {
+            Some(o) => format!("{}:{line}:{}]", self.file, col + o),
+            None => format!("{}:{line}:", self.file),
+        }
+    }
+}
+
+const BREAKAGES: &[Breakage] = &[
+    // An unknown fact path in a condition: pointed at the path inside the condition.
+    Breakage {
+        file: "criteria.yaml",
+        old: "when: \"prosecution.convictions == 0\"",
+        new: "when: \"prosecution.convictionz == 0\"",
+        code: "unknown-fact",
+        offset: Some("when: \"".len()),
+    },
+    // A condition that does not parse.
+    Breakage {
+        file: "pillars.yaml",
+        old: "when: \"prosecution.investigations > previous.prosecution.investigations\"",
+        new: "when: \"prosecution.investigations > > previous.prosecution.investigations\"",
+        code: "bad-expression",
+        // The parser's column lands on or just after the extra `>`; the line is what matters.
+        offset: None,
+    },
+    // A duplicate id: pointed at the second definition.
+    Breakage {
+        file: "criteria.yaml",
+        old: "- id: investigations-decreased",
+        new: "- id: investigations-increased",
+        code: "duplicate-id",
+        offset: Some("- id: ".len()),
+    },
+];
+
+#[test]
+fn each_broken_rule_is_reported_at_its_file_line_and_column() {
+    for b in BREAKAGES {
+        let (_tmp, dir) = rules_copy();
+        let (line, col) = edit(&dir.join(b.file), b.old, b.new);
+        let out = tiercheck()
+            .args(["rules", "lint", "--rules"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{}: {err}", b.code);
+        assert!(
+            err.contains(b.code),
+            "expected code `{}` in:\n{err}",
+            b.code
+        );
+        let at = b.place(line, col);
+        assert!(
+            err.contains(&at),
+            "expected `{at}` for `{}` in:\n{err}",
+            b.code
+        );
+    }
+}
+
+#[test]
+fn every_problem_of_a_broken_copy_is_reported_at_once() {
+    let (_tmp, dir) = rules_copy();
+    let mut places = Vec::new();
+    // Later edits of the same file come after the earlier ones, so positions stay valid.
+    for b in BREAKAGES {
+        let (line, col) = edit(&dir.join(b.file), b.old, b.new);
+        places.push((b.code, b.place(line, col)));
+    }
+    let out = tiercheck()
+        .args(["rules", "lint", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2));
+    for (code, at) in places {
+        assert!(err.contains(&at), "`{code}` not reported at `{at}`:\n{err}");
+    }
+}
+
+#[test]
+fn bundled_rules_lint_clean() {
+    let out = tiercheck().args(["rules", "lint"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
+
+// ---------------------------------------------------------------------------------------- test
+
+#[test]
+fn bundled_rules_pass_their_tests_with_full_coverage() {
+    let out = tiercheck()
+        .args(["rules", "test", "--coverage"])
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", stderr_of(&out));
+    assert!(
+        stdout.contains("every indicator, signal and tier rule fires in some case"),
+        "{stdout}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    let (passed, failed) = last.split_once(" passed, ").unwrap();
+    assert!(passed.parse::<usize>().unwrap() > 0);
+    assert_eq!(failed, "0 failed");
+}
+
+#[test]
+fn a_failing_case_shows_expected_and_actual_at_the_expectation() {
+    let (_tmp, dir) = rules_copy();
+    let file = dir.join("tests/decision.yaml");
+    // The placement case expects tier 2; make it expect tier 3.
+    let anchor = "  - name: one key gap keeps a significant-efforts country on tier 2\n    input: {}\n    expect:\n      tier: ";
+    let (line, _) = edit(&file, &format!("{anchor}\"2\""), &format!("{anchor}\"3\""));
+    let (tier_line, tier_col) = (line + 3, "      tier: ".len() + 1);
+    let out = tiercheck()
+        .args(["rules", "test", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (stdout_of(&out), stderr_of(&out));
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains("FAIL  one key gap keeps a significant-efforts country on tier 2"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("tier expected `3`, found `2`"), "{stderr}");
+    assert!(
+        stderr.contains(&format!("decision.yaml:{tier_line}:{tier_col}]")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("decided by `significant-efforts`"),
+        "{stderr}"
+    );
+    let last = stdout.lines().last().unwrap_or_default();
+    assert!(last.ends_with(" passed, 1 failed"), "{last}");
+}
+
+#[test]
+fn a_case_naming_an_unknown_rule_cannot_run() {
+    let (_tmp, dir) = rules_copy();
+    let (line, col) = edit(
+        &dir.join("tests/criteria.yaml"),
+        "findings: [no-convictions]",
+        "findings: [no-convictoins]",
+    );
+    let out = tiercheck()
+        .args(["rules", "test", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("unknown indicator `no-convictoins`"), "{err}");
+    assert!(err.contains("did you mean `no-convictions`?"), "{err}");
+    assert!(
+        err.contains(&format!(
+            "criteria.yaml:{line}:{}]",
+            col + "findings: [".len()
+        )),
+        "{err}"
+    );
+}
+
+#[test]
+fn an_unknown_fact_in_a_case_is_reported_in_the_test_file() {
+    let (_tmp, dir) = rules_copy();
+    let (line, col) = edit(
+        &dir.join("tests/criteria.yaml"),
+        "input: { facts: { prosecution: { convictions: 0 } } }",
+        "input: { facts: { prosecution: { convictionz: 0 } } }",
+    );
+    let out = tiercheck()
+        .args(["rules", "test", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("unknown fact `prosecution.convictionz`"),
+        "{err}"
+    );
+    let at = format!(
+        "criteria.yaml:{line}:{}]",
+        col + "input: { facts: { prosecution: { ".len()
+    );
+    assert!(err.contains(&at), "expected `{at}` in:\n{err}");
+}
+
+#[test]
+fn a_case_can_read_a_facts_file() {
+    let (_tmp, dir) = rules_copy();
+    std::fs::write(
+        dir.join("tests/from-file.yaml"),
+        "cases:\n  - name: five years is stringent enough\n    facts_file: tests/fixtures/rules-diff/2022/five-years.yaml\n    expect:\n      criteria: { a3-stringent-penalties: met }\n      findings: [penalty-range-sufficient]\n",
+    )
+    .unwrap();
+    let out = tiercheck()
+        .args(["rules", "test", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{stdout}\n{}", stderr_of(&out));
+    assert!(
+        stdout.contains("ok    five years is stringent enough"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn uncovered_rules_are_listed_with_their_place_and_fail_coverage() {
+    let (_tmp, dir) = rules_copy();
+    std::fs::remove_file(dir.join("tests/pillars.yaml")).unwrap();
+    let out = tiercheck()
+        .args(["rules", "test", "--coverage", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    let listed = stdout
+        .lines()
+        .find(|l| l.trim_start().starts_with("signal") && l.contains("suspects-rose"))
+        .unwrap_or_else(|| panic!("`suspects-rose` not listed:\n{stdout}"));
+    assert!(listed.contains("pillars.yaml:"), "{listed}");
+    assert!(stdout
+        .lines()
+        .last()
+        .unwrap_or_default()
+        .ends_with(" passed, 0 failed"));
+    // Without --coverage the same cases pass.
+    let out = tiercheck()
+        .args(["rules", "test", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+}
+
+// ---------------------------------------------------------------------------------------- diff
+
+#[test]
+fn rules_diffed_against_themselves_report_no_changes() {
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "rules", "--rules", "rules"])
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout.starts_with("No changes ("), "{stdout}");
+    let out = tiercheck()
+        .args([
+            "rules", "diff", "--base", "rules", "--rules", "rules", "--format", "json",
+        ])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["changed"], Value::Array(vec![]));
+    assert!(v["assessed"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn raising_the_penalty_threshold_changes_only_the_country_below_it() {
+    let (_tmp, dir) = rules_copy();
+    edit(
+        &dir.join("ruleset.yaml"),
+        "min_max_penalty_years:\n    value: 4",
+        "min_max_penalty_years:\n    value: 6",
+    );
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "rules", "--rules"])
+        .arg(&dir)
+        .args(["tests/fixtures/rules-diff", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["assessed"], 3);
+    let changed = v["changed"].as_array().unwrap();
+    let files: Vec<&str> = changed
+        .iter()
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["tests/fixtures/rules-diff/2022/five-years.yaml"]);
+    let changes = changed[0]["changes"].as_array().unwrap();
+    let has = |kind: &str, id: &str, before: Value, after: Value| {
+        changes.iter().any(|c| {
+            c["kind"] == kind && c["id"] == id && c["before"] == before && c["after"] == after
+        })
+    };
+    assert!(
+        has(
+            "standard",
+            "a3-stringent-penalties",
+            "met".into(),
+            "not_met".into()
+        ),
+        "{changes:#?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "finding_added" && c["id"] == "max-penalty-too-low"),
+        "{changes:#?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["kind"] == "finding_removed" && c["id"] == "penalty-range-sufficient"),
+        "{changes:#?}"
+    );
+
+    // The text output names the same country, and only it.
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "rules", "--rules"])
+        .arg(&dir)
+        .arg("tests/fixtures/rules-diff")
+        .output()
+        .unwrap();
+    let text = stdout_of(&out);
+    assert!(text.contains("Fiveland 2022"), "{text}");
+    assert!(
+        !text.contains("Eightland") && !text.contains("Quietland"),
+        "{text}"
+    );
+    assert!(
+        text.contains("standard `a3-stringent-penalties`: met -> not_met"),
+        "{text}"
+    );
+    assert!(
+        text.trim_end().ends_with("1 of 3 facts files change"),
+        "{text}"
+    );
+}
+
+/// The outcome of one assessment as `rules diff` compares it, read from `assess --format json`.
+fn outcome(a: &Value) -> Value {
+    let mut flags: Vec<Value> = a["flags"].as_array().cloned().unwrap_or_default();
+    flags.sort_by_key(|f| f.to_string());
+    let statuses: Vec<Value> = a["standards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .chain(a["criteria"].as_array().unwrap())
+        .map(|c| serde_json::json!([c["id"], c["status"]]))
+        .collect();
+    let trends: Vec<Value> = a["pillars"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, p)| serde_json::json!([k, p["trend"]]))
+        .collect();
+    let findings: Vec<Value> = a["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| serde_json::json!([f["id"], f["kind"], f["text"]]))
+        .collect();
+    serde_json::json!([a["tier"], a["movement"], flags, statuses, trends, findings])
+}
+
+fn assess_all(rules: &Path) -> Vec<Value> {
+    let out = tiercheck()
+        .args(["assess", "reports", "--format", "json", "--rules"])
+        .arg(rules)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    serde_json::from_slice::<Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn a_threshold_edit_names_exactly_the_countries_whose_assessment_differs() {
+    // Raise the significant-efforts bar far enough that some country must fall below it.
+    let (_tmp, dir) = rules_copy();
+    let ruleset = std::fs::read_to_string(dir.join("ruleset.yaml")).unwrap();
+    let key = "significant_efforts_min_score:\n    value: ";
+    let start = ruleset.find(key).unwrap() + key.len();
+    let end = start + ruleset[start..].find('\n').unwrap();
+    let edited = format!("{}15{}", &ruleset[..start], &ruleset[end..]);
+    std::fs::write(dir.join("ruleset.yaml"), edited).unwrap();
+
+    // The oracle: assess every report under both rule sets and compare the outcomes.
+    let before = assess_all(Path::new("rules"));
+    let after = assess_all(&dir);
+    let expected: BTreeSet<String> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| outcome(b) != outcome(a))
+        .map(|(b, _)| b["file"].as_str().unwrap().to_string())
+        .collect();
+    assert!(!expected.is_empty(), "the edit should change some country");
+    assert!(
+        expected.len() < before.len(),
+        "the edit should leave some country alone"
+    );
+
+    let out = tiercheck()
+        .args([
+            "rules", "diff", "--base", "rules", "--format", "json", "--rules",
+        ])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let named: BTreeSet<String> = v["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["file"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(named, expected);
+}
+
+#[test]
+fn diff_without_a_base_folder_cannot_run() {
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "no-such-rules"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("rules folder `no-such-rules` does not exist"));
+}
+
+// ---------------------------------------------------------------------------------------- schema
+
+#[test]
+fn a_fact_added_to_the_catalog_appears_in_the_facts_schema() {
+    let (_tmp, dir) = rules_copy();
+    let catalog = dir.join("facts.yaml");
+    let mut text = std::fs::read_to_string(&catalog).unwrap();
+    text.push_str("  - path: prevention.tiercheck_test_fact\n    type: count\n    pillar: prevention\n    description: A fact added by a test\n");
+    std::fs::write(&catalog, text).unwrap();
+    let out = tiercheck()
+        .args(["schema", "facts", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    // The loader warns that the fact is unused; the schema is still printed.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let fact =
+        &v["properties"]["facts"]["properties"]["prevention"]["properties"]["tiercheck_test_fact"];
+    assert!(
+        fact["description"]
+            .as_str()
+            .unwrap()
+            .starts_with("A fact added by a test"),
+        "{fact}"
+    );
+    assert_eq!(fact["allOf"][0]["$ref"], "#/definitions/count_fact");
+}
+
+#[test]
+fn schema_rules_prints_one_file_or_all_of_them() {
+    let out = tiercheck()
+        .args(["schema", "rules", "decision"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["title"], "tiercheck decision.yaml");
+    assert!(
+        v["definitions"]["TierRuleDef"]["properties"]["when"].is_object(),
+        "{v}"
+    );
+
+    let out = tiercheck().args(["schema", "rules"]).output().unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    for f in [
+        "ruleset",
+        "facts",
+        "standards",
+        "criteria",
+        "pillars",
+        "decision",
+        "tests",
+    ] {
+        assert!(v["definitions"][format!("{f}.yaml")].is_object(), "{f}");
+    }
+
+    let out = tiercheck()
+        .args(["schema", "rules", "decisions"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("did you mean `decision`?"));
+}
+
+// ---------------------------------------------------------------------------------------- watch
+
+/// Kills the child when the test ends, whatever happens.
+struct Kill(std::process::Child);
+
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Read lines (stdout and stderr, tagged) until one satisfies `want` or the deadline passes.
+fn wait_for(
+    rx: &mpsc::Receiver<String>,
+    seen: &mut Vec<String>,
+    deadline: Instant,
+    want: impl Fn(&str) -> bool,
+) -> bool {
+    while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => {
+                let hit = want(&line);
+                seen.push(line);
+                if hit {
+                    return true;
+                }
+            }
+            Err(_) => return false,
+        }
+    }
+    false
+}
+
+#[test]
+fn watch_prints_what_a_save_changes_and_survives_a_bad_save() {
+    let tmp = tempfile::tempdir().unwrap();
+    let facts = tmp.path().join("five-years.yaml");
+    std::fs::copy("tests/fixtures/rules-diff/2022/five-years.yaml", &facts).unwrap();
+    let bin = assert_cmd::cargo::cargo_bin("tiercheck");
+    let child = std::process::Command::new(bin)
+        .arg("assess")
+        .arg(&facts)
+        .arg("--watch")
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut child = Kill(child);
+    let (tx, rx) = mpsc::channel();
+    let out = child.0.stdout.take().unwrap();
+    let err = child.0.stderr.take().unwrap();
+    let tx2 = tx.clone();
+    std::thread::spawn(move || {
+        BufReader::new(out)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(tx.send(l)))
+    });
+    std::thread::spawn(move || {
+        BufReader::new(err)
+            .lines()
+            .map_while(Result::ok)
+            .for_each(|l| drop(tx2.send(format!("stderr: {l}"))))
+    });
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut seen = Vec::new();
+    assert!(
+        wait_for(&rx, &mut seen, deadline, |l| l.starts_with("-- watching")),
+        "no watch banner:\n{}",
+        seen.join("\n")
+    );
+
+    // A save that changes the outcome: only the changed lines are printed.
+    let text = std::fs::read_to_string(&facts).unwrap();
+    std::fs::write(
+        &facts,
+        text.replace("penalty_max_years: 5", "penalty_max_years: 3"),
+    )
+    .unwrap();
+    seen.clear();
+    assert!(
+        wait_for(&rx, &mut seen, deadline, |l| l.starts_with("+ ")
+            && l.contains("max")),
+        "no change printed:\n{}",
+        seen.join("\n")
+    );
+    assert!(
+        seen.iter()
+            .any(|l| l.starts_with("== ") && l.contains("five-years.yaml")),
+        "{}",
+        seen.join("\n")
+    );
+    assert!(
+        !seen.iter().any(|l| l.contains("Fiveland 2022 report")),
+        "unchanged lines were printed:\n{}",
+        seen.join("\n")
+    );
+
+    // A bad save prints its diagnostic, and the watch goes on.
+    std::fs::write(&facts, "country: [\n").unwrap();
+    seen.clear();
+    assert!(
+        wait_for(&rx, &mut seen, deadline, |l| l
+            .contains("keeping the last good output")),
+        "bad save not reported:\n{}",
+        seen.join("\n")
+    );
+    assert!(
+        wait_for(&rx, &mut seen, deadline, |l| l.starts_with("stderr:")
+            && l.contains("five-years.yaml")),
+        "no located diagnostic:\n{}",
+        seen.join("\n")
+    );
+    std::fs::write(&facts, text).unwrap();
+    seen.clear();
+    assert!(
+        wait_for(&rx, &mut seen, deadline, |l| l.starts_with("- ")
+            && l.contains("max")),
+        "fixing the file did not print the change back:\n{}",
+        seen.join("\n")
+    );
+}
