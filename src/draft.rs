@@ -131,6 +131,19 @@ impl Templates {
         })
     }
 
+    /// Whether any template reads a fact: its dotted path appears as a whole name in the text
+    /// (`facts.law.statute`, or `law.statute` after `{% set law = facts.law %}`).
+    pub fn reads_fact(&self, path: &str) -> bool {
+        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        self.files.values().any(|f| {
+            f.text.match_indices(path).any(|(i, _)| {
+                let before = f.text[..i].chars().next_back();
+                let after = f.text[i + path.len()..].chars().next();
+                !word(before) && !word(after)
+            })
+        })
+    }
+
     /// The names of the loaded templates, sorted.
     pub fn names(&self) -> Vec<&str> {
         let mut v: Vec<&str> = self.files.keys().map(String::as_str).collect();

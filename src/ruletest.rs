@@ -919,16 +919,7 @@ pub fn compare(rules: &Rulebook, case: &Case, a: &Assessment) -> Vec<Failure> {
 /// A failure as a located diagnostic: expected against actual, at the expectation, with the
 /// case's name as a second label.
 pub fn failure_diagnostic(case: &Case, f: &Failure) -> Diagnostic {
-    // Underline the value only, not the spaces before a trailing comment.
-    let text = &case.file.text;
-    let mut span = f.span.clone();
-    while span.end > span.start
-        && text
-            .get(span.end - 1..span.end)
-            .is_some_and(|c| c.trim().is_empty())
-    {
-        span.end -= 1;
-    }
+    let span = tight(&case.file.text, f.span.clone());
     let mut d = Diagnostic::error(
         "test-failed",
         format!(
@@ -947,6 +938,35 @@ pub fn failure_diagnostic(case: &Case, f: &Failure) -> Diagnostic {
         d = d.with_help(c.clone());
     }
     d
+}
+
+/// Underline the value only: a quoted scalar ends at its closing quote (the span index may run
+/// on to a trailing comment), and trailing spaces are not part of any value.
+fn tight(text: &str, mut span: Range<usize>) -> Range<usize> {
+    let Some(value) = text.get(span.clone()) else {
+        return span;
+    };
+    if let Some(q) = value.chars().next().filter(|c| *c == '"' || *c == '\'') {
+        let mut escaped = false;
+        for (i, c) in value.char_indices().skip(1) {
+            if q == '"' && c == '\\' && !escaped {
+                escaped = true;
+                continue;
+            }
+            if c == q && !escaped {
+                return span.start..span.start + i + 1;
+            }
+            escaped = false;
+        }
+    }
+    while span.end > span.start
+        && text
+            .get(span.end - 1..span.end)
+            .is_some_and(|c| c.trim().is_empty())
+    {
+        span.end -= 1;
+    }
+    span
 }
 
 /// The outcome of a whole run.

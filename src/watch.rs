@@ -119,6 +119,86 @@ pub fn relevant(path: &Path) -> bool {
     ext_ok && !(name.starts_with('.') || name.starts_with('#'))
 }
 
+/// What a run reads: the input files themselves, and everything under the input folders. Events
+/// elsewhere in a watched folder (an output file redirected there, a sibling) are ignored.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    files: Vec<PathBuf>,
+    dirs: Vec<PathBuf>,
+}
+
+impl Scope {
+    pub fn new(inputs: &[PathBuf]) -> Self {
+        let mut s = Scope::default();
+        for p in inputs {
+            if p.is_dir() {
+                s.dirs.push(normalize(p));
+            } else {
+                s.files.push(normalize(p));
+            }
+        }
+        s
+    }
+
+    /// Whether a changed path is one the run reads.
+    pub fn contains(&self, path: &Path) -> bool {
+        if !relevant(path) {
+            return false;
+        }
+        let p = normalize(path);
+        self.files.contains(&p) || self.dirs.iter().any(|d| p.starts_with(d))
+    }
+
+    /// Every existing file in scope, for the first fingerprints.
+    fn existing(&self) -> Vec<PathBuf> {
+        fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    walk(&p, out);
+                } else if relevant(&p) {
+                    out.push(normalize(&p));
+                }
+            }
+        }
+        let mut out: Vec<PathBuf> = self.files.iter().filter(|f| f.is_file()).cloned().collect();
+        for d in &self.dirs {
+            walk(d, &mut out);
+        }
+        out
+    }
+}
+
+/// One spelling per file: canonical when it exists (or its folder does), absolute otherwise.
+fn normalize(p: &Path) -> PathBuf {
+    if let Ok(c) = p.canonicalize() {
+        return c;
+    }
+    if let (Some(parent), Some(name)) = (p.parent(), p.file_name()) {
+        let parent = if parent.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            parent
+        };
+        if let Ok(c) = parent.canonicalize() {
+            return c.join(name);
+        }
+    }
+    std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf())
+}
+
+/// Size and modification time: reading a file (which some watchers report) leaves them alone.
+type Fingerprint = Option<(u64, Option<std::time::SystemTime>)>;
+
+fn fingerprint(p: &Path) -> Fingerprint {
+    std::fs::metadata(p)
+        .ok()
+        .map(|m| (m.len(), m.modified().ok()))
+}
+
 /// The folders to watch for a set of inputs: folders recursively; for a file, its folder (editors
 /// save by replacing the file, which a watch on the file itself would lose). Sorted, deduplicated.
 pub fn roots(inputs: &[PathBuf]) -> Vec<(PathBuf, RecursiveMode)> {
@@ -206,6 +286,15 @@ where
             return Exit::Failed;
         }
     }
+    let scope = Scope::new(inputs);
+    let mut seen: std::collections::HashMap<PathBuf, Fingerprint> = scope
+        .existing()
+        .into_iter()
+        .map(|p| {
+            let f = fingerprint(&p);
+            (p, f)
+        })
+        .collect();
     report(&mut last, true);
     let shown: Vec<String> = roots
         .iter()
@@ -224,11 +313,19 @@ where
                 Err(e) => eprintln!("warning: file watcher: {}", e.to_string().to_lowercase()),
             }
         }
-        let mut changed: Vec<String> = events
-            .iter()
-            .filter(|e| relevant(&e.path))
-            .map(|e| display_path(&e.path))
-            .collect();
+        // Only files the run reads, and only when their content may have changed.
+        let mut changed: Vec<String> = Vec::new();
+        for e in &events {
+            if !scope.contains(&e.path) {
+                continue;
+            }
+            let key = normalize(&e.path);
+            let now = fingerprint(&key);
+            if seen.get(&key) != Some(&now) {
+                seen.insert(key, now);
+                changed.push(display_path(&e.path));
+            }
+        }
         if changed.is_empty() {
             continue;
         }
@@ -307,6 +404,29 @@ mod tests {
         }
         assert!(relevant(Path::new("reports/2022/tajikistan.yaml")));
         assert!(relevant(Path::new("rules/criteria.yaml")));
+    }
+
+    #[test]
+    fn only_the_inputs_are_in_scope() {
+        let tmp =
+            std::env::temp_dir().join(format!("tiercheck-watch-scope-{}", std::process::id()));
+        let sub = tmp.join("reports");
+        std::fs::create_dir_all(&sub).ok();
+        let facts = tmp.join("x.yaml");
+        std::fs::write(&facts, "a: 1\n").ok();
+        let scope = Scope::new(&[facts.clone(), sub.clone()]);
+        assert!(scope.contains(&facts));
+        assert!(scope.contains(&sub.join("2022").join("y.yaml")));
+        assert!(
+            !scope.contains(&tmp.join("out.txt")),
+            "a sibling of an input file"
+        );
+        assert!(
+            !scope.contains(&tmp.join("other.yaml")),
+            "a sibling of an input file"
+        );
+        assert!(!scope.contains(&sub.join(".y.yaml.swp")));
+        std::fs::remove_dir_all(&tmp).ok();
     }
 
     #[test]

@@ -5,7 +5,18 @@ use crate::{eprint_diagnostics, load_rules, Exit};
 
 pub fn run(args: &RulesArg) -> Exit {
     match load_rules(args.rules.as_deref()) {
-        Ok(rules) => {
+        Ok(mut rules) => {
+            // A fact no rule reads may still be read by the narrative templates.
+            if let Ok(templates) = crate::draft::Templates::load(None) {
+                rules.warnings.retain(|w| {
+                    w.code != "unused-fact"
+                        || !w
+                            .message
+                            .split('`')
+                            .nth(1)
+                            .is_some_and(|path| templates.reads_fact(path))
+                });
+            }
             if !rules.warnings.is_empty() {
                 eprint_diagnostics(&rules.warnings);
             }
