@@ -190,65 +190,100 @@ pub fn check_paths(
     facts: Option<&Path>,
     selection: &Selection,
 ) -> Result<Report, Vec<Diagnostic>> {
+    // Drafts are independent: check them on every core, then merge in file order.
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8);
+    let chunk = drafts.len().div_ceil(workers).max(1);
+    let results: Vec<DraftResult> = std::thread::scope(|scope| {
+        let handles: Vec<_> = drafts
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|path| check_one(path, rules, rulebook, facts, selection))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![Err(vec![Diagnostic::error(
+                        "internal-error",
+                        "a check worker stopped unexpectedly",
+                    )])]
+                })
+            })
+            .collect()
+    });
     let mut report = Report::default();
     let mut fatal = Vec::new();
-    for path in drafts {
-        let file = match read_source(path) {
-            Ok(f) => f,
-            Err(d) => {
-                fatal.push(d);
-                continue;
+    for r in results {
+        match r {
+            Ok((name, ds)) => {
+                report.files.insert(name, ds);
             }
-        };
-        let sidecar = match load_sidecar(path) {
-            Ok(s) => s,
-            Err(mut ds) => {
-                fatal.append(&mut ds);
-                continue;
-            }
-        };
-        let mut extra = Vec::new();
-        let facts_loaded = match (facts, rulebook) {
-            (Some(f), Some(rb)) => match facts_for(path, &file, f, rules) {
-                Some(fp) => match Facts::load(&fp, rb) {
-                    Ok(fs) => Some(fs),
-                    Err(mut ds) => {
-                        fatal.append(&mut ds);
-                        continue;
-                    }
-                },
-                None => {
-                    extra.push(
-                        Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
-                            .at(&file, 0..0)
-                            .with_help("name the facts file with `--facts FILE`, or lay facts out as `<folder>/<year>/<country>.yaml`"),
-                    );
-                    None
-                }
-            },
-            _ => None,
-        };
-        let assessment = facts_loaded
-            .as_ref()
-            .zip(rulebook)
-            .map(|(f, rb)| evaluate(rb, f));
-        let ctx = match (&facts_loaded, &assessment, rulebook) {
-            (Some(f), Some(a), Some(rb)) => Some(FactContext {
-                facts: f,
-                assessment: a,
-                rulebook: rb,
-            }),
-            _ => None,
-        };
-        let mut ds = check_draft(&file, rules, ctx.as_ref(), selection, sidecar.as_ref());
-        ds.append(&mut extra);
-        report.files.insert(file.name.clone(), ds);
+            Err(mut ds) => fatal.append(&mut ds),
+        }
     }
     if fatal.is_empty() {
         Ok(report)
     } else {
         Err(fatal)
     }
+}
+
+/// A draft's name and diagnostics, or why it could not be checked.
+type DraftResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Check one draft (with its facts when given): its name and diagnostics, or why it could not run.
+fn check_one(
+    path: &Path,
+    rules: &CheckRules,
+    rulebook: Option<&Rulebook>,
+    facts: Option<&Path>,
+    selection: &Selection,
+) -> DraftResult {
+    let file = match read_source(path) {
+        Ok(f) => f,
+        Err(d) => return Err(vec![d]),
+    };
+    let sidecar = load_sidecar(path)?;
+    let mut extra = Vec::new();
+    let facts_loaded = match (facts, rulebook) {
+        (Some(f), Some(rb)) => match facts_for(path, &file, f, rules) {
+            Some(fp) => match Facts::load(&fp, rb) {
+                Ok(fs) => Some(fs),
+                Err(ds) => return Err(ds),
+            },
+            None => {
+                extra.push(
+                    Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
+                        .at(&file, 0..0)
+                        .with_help("name the facts file with `--facts FILE`, or lay facts out as `<folder>/<year>/<country>.yaml`"),
+                );
+                None
+            }
+        },
+        _ => None,
+    };
+    let assessment = facts_loaded
+        .as_ref()
+        .zip(rulebook)
+        .map(|(f, rb)| evaluate(rb, f));
+    let ctx = match (&facts_loaded, &assessment, rulebook) {
+        (Some(f), Some(a), Some(rb)) => Some(FactContext {
+            facts: f,
+            assessment: a,
+            rulebook: rb,
+        }),
+        _ => None,
+    };
+    let mut ds = check_draft(&file, rules, ctx.as_ref(), selection, sidecar.as_ref());
+    ds.append(&mut extra);
+    Ok((file.name.clone(), ds))
 }
 
 /// The facts file of a draft: `--facts FILE` as given; in a folder, by year and country
