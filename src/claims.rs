@@ -459,8 +459,10 @@ impl ClaimRules {
             alternation(y.tiers.iter().map(|t| t.phrase.as_str()))
         );
         let month = format!(r"(?:{})", alternation(v.months.iter().map(String::as_str)));
+        // Any currency: the known names, or a capitalized word (the country's adjective)
+        // before one word ("Velorian dinar"). The money pattern's `($...)` makes it safe.
         let currency = format!(
-            r"(?:{})",
+            r"(?:{}|(?-i:[A-Z][\w'-]+)\s+[A-Za-z][\w'-]*)",
             alternation(v.currencies.iter().map(|c| c.name.as_str()))
         );
         let placeholders: Vec<(&'static str, String)> = vec![
@@ -1249,11 +1251,16 @@ fn read_sentence(
             .split_whitespace()
             .collect::<Vec<_>>()
             .join(" ");
+        // Grouped by the whole name when known, else by its last word ("Velorian dinar" and
+        // "dinar" are one currency).
+        let lower = currency.to_lowercase();
+        let last = lower.rsplit(' ').next().unwrap_or(&lower);
         let key = rules
             .currencies
-            .get(&currency.to_lowercase())
+            .get(&lower)
+            .or_else(|| rules.currencies.get(last))
             .cloned()
-            .unwrap_or_else(|| currency.to_lowercase());
+            .unwrap_or_else(|| last.to_string());
         let period = period_of(whole.start());
         let part = if period == Period::Current {
             &st[..split]

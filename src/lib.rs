@@ -40,6 +40,7 @@ pub mod render;
 pub mod rulebook;
 pub mod ruletest;
 pub mod source;
+pub mod stdout;
 pub mod watch;
 pub mod yaml;
 

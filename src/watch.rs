@@ -236,18 +236,18 @@ where
             match last.as_ref() {
                 None => {
                     for (_, text) in &out {
-                        print!("{text}");
+                        crate::out!("{text}");
                         if !text.ends_with('\n') {
-                            println!();
+                            crate::outln!();
                         }
                     }
                 }
                 Some(prev) => {
                     let diff = changes(prev, &out);
                     if diff.is_empty() {
-                        println!("-- no change in the output");
+                        crate::outln!("-- no change in the output");
                     } else {
-                        print!("{diff}");
+                        crate::out!("{diff}");
                     }
                 }
             }
@@ -255,7 +255,7 @@ where
         }
         Err(ds) => {
             if !first {
-                println!("-- the inputs do not load; keeping the last good output");
+                crate::outln!("-- the inputs do not load; keeping the last good output");
             }
             eprint_diagnostics(&ds);
         }
@@ -300,7 +300,7 @@ where
         .iter()
         .map(|(d, _)| format!("`{}`", d.display()))
         .collect();
-    println!(
+    crate::outln!(
         "-- watching {} for changes (ctrl-c to stop)",
         shown.join(", ")
     );
@@ -331,7 +331,7 @@ where
         }
         changed.sort();
         changed.dedup();
-        println!("-- changed: {}", changed.join(", "));
+        crate::outln!("-- changed: {}", changed.join(", "));
         report(&mut last, false);
     }
     Exit::Clean

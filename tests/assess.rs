@@ -191,3 +191,23 @@ fn previous_period_comes_from_last_years_file() {
     assert_eq!(this["previous_status"], "value");
     assert_eq!(this["previous"], last["value"]);
 }
+
+/// `tiercheck assess ... | head` closes the pipe early: the process ends quietly, no panic.
+#[test]
+fn a_closed_output_pipe_ends_quietly() {
+    use std::io::Read;
+    use std::process::{Command as Std, Stdio};
+    let mut child = Std::new(assert_cmd::cargo::cargo_bin("tiercheck"))
+        .args(["assess", "reports/", "--format", "json"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reader is dropped here; the output (over 1 MB) cannot have fit in the pipe.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

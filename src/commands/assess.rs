@@ -49,7 +49,7 @@ pub fn run(args: &AssessArgs) -> Exit {
         },
         TextOrJson::Text => assessments.iter().map(text).collect::<Vec<_>>().join("\n"),
     };
-    print!("{out}");
+    crate::out!("{out}");
     for a in &assessments {
         for p in &a.problems {
             eprintln!("warning: {}: {p}", a.file);

@@ -89,7 +89,7 @@ pub fn run(args: &CheckArgs) -> Exit {
     }
     match execute(args) {
         Ok((text, exit)) => {
-            print!("{text}");
+            crate::out!("{text}");
             exit
         }
         Err(ds) => {

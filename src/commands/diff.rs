@@ -119,7 +119,7 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
                 changed,
             };
             match serde_json::to_string_pretty(&report) {
-                Ok(s) => println!("{s}"),
+                Ok(s) => crate::outln!("{s}"),
                 Err(e) => {
                     eprintln!("error: cannot serialize the diff: {e}");
                     return Exit::Failed;
@@ -128,15 +128,15 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         }
         TextOrJson::Text => {
             for c in &changed {
-                println!("{}", impact::render_text(c));
+                crate::outln!("{}", impact::render_text(c));
             }
             if changed.is_empty() {
-                println!(
+                crate::outln!(
                     "No changes ({} facts files assessed under both rule sets)",
                     files.len()
                 );
             } else {
-                println!("{} of {} facts files change", changed.len(), files.len());
+                crate::outln!("{} of {} facts files change", changed.len(), files.len());
             }
         }
     }

@@ -31,7 +31,7 @@ pub fn run(args: &DraftArgs) -> Exit {
                 Err(d) => fail(&[d]),
             },
             None => {
-                print!("{text}");
+                crate::out!("{text}");
                 Exit::Clean
             }
         },

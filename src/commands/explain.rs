@@ -18,7 +18,7 @@ pub fn run(args: &ExplainArgs) -> Exit {
     };
     match assess_file(&rules, &args.facts) {
         Ok(a) => {
-            print!("{}", explain(&a));
+            crate::out!("{}", explain(&a));
             Exit::Clean
         }
         Err(ds) => {

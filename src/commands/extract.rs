@@ -49,7 +49,7 @@ pub fn run(args: &ExtractArgs) -> Exit {
                 }
             },
             None => {
-                print!("{text}");
+                crate::out!("{text}");
                 Exit::Clean
             }
         },

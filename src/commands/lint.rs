@@ -22,7 +22,7 @@ pub fn run(args: &RulesArg) -> Exit {
             }
             let n = rules.indicators().count();
             let t = rules.tier_rules().count();
-            println!(
+            crate::outln!(
                 "rules `{}` ({}) are valid: {} facts, {} standards, {} criteria, {} indicators, {} signals, {} tier rules, {} warnings",
                 rules.name,
                 rules.files.root,

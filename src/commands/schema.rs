@@ -40,7 +40,7 @@ pub fn run(args: &SchemaArgs) -> Exit {
                 )]);
                 return Exit::Failed;
             }
-            println!("wrote {}", path.display());
+            crate::outln!("wrote {}", path.display());
         }
         return Exit::Clean;
     }
@@ -85,7 +85,7 @@ pub fn run(args: &SchemaArgs) -> Exit {
             return Exit::Failed;
         }
     };
-    print!("{}", jsonschema::pretty(&schema));
+    crate::out!("{}", jsonschema::pretty(&schema));
     Exit::Clean
 }
 

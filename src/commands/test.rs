@@ -45,10 +45,10 @@ pub fn run(args: &RulesTestArgs) -> Exit {
     for (case, result) in cases.iter().zip(&report.results) {
         if case.file.name != current_file {
             current_file = case.file.name.clone();
-            println!("{current_file}");
+            crate::outln!("{current_file}");
         }
         let mark = if result.passed() { "ok  " } else { "FAIL" };
-        println!("  {mark}  {}", case.name);
+        crate::outln!("  {mark}  {}", case.name);
         for f in &result.failures {
             diagnostics.push(ruletest::failure_diagnostic(case, f));
         }
@@ -72,23 +72,28 @@ pub fn run(args: &RulesTestArgs) -> Exit {
     }
     if args.coverage {
         let [i, s, t] = report.coverage.counts();
-        println!(
+        crate::outln!(
             "coverage: indicators {}/{}, signals {}/{}, tier rules {}/{}",
-            i.0, i.1, s.0, s.1, t.0, t.1
+            i.0,
+            i.1,
+            s.0,
+            s.1,
+            t.0,
+            t.1
         );
         let uncovered = report.coverage.uncovered(&rules);
         if uncovered.is_empty() {
-            println!("every indicator, signal and tier rule fires in some case");
+            crate::outln!("every indicator, signal and tier rule fires in some case");
         } else {
-            println!("not fired by any case:");
+            crate::outln!("not fired by any case:");
             for (kind, id, origin) in &uncovered {
                 let (line, col) = origin.file.line_col(origin.span.start);
-                println!("  {kind:<10} {id}  {}:{line}:{col}", origin.file.name);
+                crate::outln!("  {kind:<10} {id}  {}:{line}:{col}", origin.file.name);
             }
             exit = exit.max(Exit::Findings);
         }
     }
-    println!("{} passed, {} failed", report.passed(), report.failed());
+    crate::outln!("{} passed, {} failed", report.passed(), report.failed());
     exit
 }
 
