@@ -127,6 +127,19 @@ pub struct PillarResult {
     pub score: i64,
     /// The signals that fired, in rule order.
     pub signals: Vec<SignalResult>,
+    /// The opener qualifier that applies (pillars.yaml `qualifiers`), if any.
+    pub qualifier: Option<QualifierResult>,
+}
+
+/// The words an opener adds to a pillar's trend, and the rule that chose them.
+#[derive(Debug, Clone, Serialize)]
+pub struct QualifierResult {
+    pub id: String,
+    pub citation: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adverb: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub adjective: Option<String>,
 }
 
 /// A strength or gap, ready for the intro and the recommendations.

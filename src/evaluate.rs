@@ -80,6 +80,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                 trend,
                 score,
                 signals: hits,
+                qualifier: None,
             },
         );
     }
@@ -124,6 +125,44 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         "totals",
         to_cel(&serde_json::to_value(&totals).unwrap_or(Json::Null)),
     );
+
+    // Opener qualifiers: for each pillar, the first whose condition holds.
+    for (id, p) in pillars.iter_mut() {
+        let mut view = json!({"id": id, "trend": p.trend.as_str(), "score": p.score,
+            "strengths": 0, "gaps": 0, "key_gaps": 0, "not_met": 0});
+        for c in standards
+            .iter()
+            .chain(&criteria)
+            .filter(|c| &c.pillar == id)
+        {
+            for (k, n) in [
+                ("strengths", c.strengths),
+                ("gaps", c.gaps),
+                ("key_gaps", c.key_gaps),
+                ("not_met", u32::from(c.status == Status::NotMet)),
+            ] {
+                view[k] = json!(view[k].as_u64().unwrap_or(0) + u64::from(n));
+            }
+        }
+        bindings.set("pillar", to_cel(&view));
+        for q in &rules.qualifiers {
+            match q.condition.eval_bool(&bindings) {
+                Ok(true) => {
+                    p.qualifier = Some(QualifierResult {
+                        id: q.id.clone(),
+                        citation: q.citation.clone(),
+                        adverb: q.adverb.clone(),
+                        adjective: q.adjective.clone(),
+                    });
+                    break;
+                }
+                Ok(false) | Err(EvalError::Unknown(_) | EvalError::Undecidable(_)) => {}
+                Err(e @ EvalError::NotBoolean(_)) => {
+                    problems.push(format!("qualifier `{}` {e}", q.id))
+                }
+            }
+        }
+    }
 
     let mut tier: Option<String> = None;
     let mut flags: Vec<String> = Vec::new();

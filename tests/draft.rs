@@ -207,8 +207,12 @@ fn drafts_use_the_tier_and_movement_wording_of_their_assessment() {
                 .nth(1)
                 .unwrap_or_else(|| panic!("{p}: no {section} section"));
             let opener = body.lines().next().unwrap();
+            // "The government decreased ...", or with a qualifier's adverb "slightly increased".
+            let words: Vec<&str> = opener.split(' ').take(4).collect();
+            let trend = pillar.trend.as_str();
             assert!(
-                opener.starts_with(&format!("The government {} ", pillar.trend.as_str())),
+                words[..2] == ["The", "government"]
+                    && (words[2] == trend || (words[2].ends_with("ly") && words[3] == trend)),
                 "{p}: {section} opener `{opener}`"
             );
         }
@@ -265,8 +269,8 @@ fn tajikistan_draft_carries_the_facts_and_judgments_of_the_published_narrative()
         "Authorities identified 15 trafficking victims in 2021 and referred them all to protection services",
         "Government-funded shelters assisted one trafficking victim in 2021",
         "The government decreased anti-trafficking law enforcement efforts.",
-        "The government maintained protection efforts.",
-        "The government increased efforts to prevent trafficking.",
+        "The government maintained inadequate protection efforts.",
+        "The government slightly increased efforts to prevent trafficking.",
         "TRAFFICKING PROFILE",
     ] {
         assert!(text.contains(expected), "missing `{expected}` in:\n{text}");

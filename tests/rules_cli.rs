@@ -113,6 +113,14 @@ const BREAKAGES: &[Breakage] = &[
         // The parser's column lands on or just after the extra `>`; the line is what matters.
         offset: None,
     },
+    // A qualifier reading a field its pillar does not have: pointed at the name.
+    Breakage {
+        file: "pillars.yaml",
+        old: "when: \"pillar.trend == 'maintained' && pillar.key_gaps > 0\"",
+        new: "when: \"pillar.trend == 'maintained' && pillar.key_gapz > 0\"",
+        code: "unknown-reference",
+        offset: Some("when: \"pillar.trend == 'maintained' && ".len()),
+    },
     // A duplicate id: pointed at the second definition.
     Breakage {
         file: "criteria.yaml",

@@ -135,6 +135,19 @@ pub fn explain(a: &Assessment) -> String {
                 let _ = writeln!(s, "         {}", show(&sig.evidence));
             }
         }
+        if let Some(q) = &p.qualifier {
+            let words: Vec<&str> = [q.adverb.as_deref(), q.adjective.as_deref()]
+                .into_iter()
+                .flatten()
+                .collect();
+            let _ = writeln!(
+                s,
+                "    opener adds `{}` ({}) [{}]",
+                words.join("`, `"),
+                q.id,
+                q.citation
+            );
+        }
     }
     let undecided: Vec<_> = a
         .standards

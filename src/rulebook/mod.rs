@@ -45,6 +45,16 @@ const REPORT_FIELDS: &[&str] = &[
 ];
 const CRITERION_FIELDS: &[&str] = &["status", "score", "strengths", "gaps", "key_gaps"];
 const PILLAR_FIELDS: &[&str] = &["trend", "score"];
+/// What a qualifier reads of its own pillar (`pillar.trend`, ...).
+pub const QUALIFIER_PILLAR_FIELDS: &[&str] = &[
+    "id",
+    "trend",
+    "score",
+    "strengths",
+    "gaps",
+    "key_gaps",
+    "not_met",
+];
 const TOTALS_FIELDS: &[&str] = &[
     "score",
     "strengths",
@@ -267,6 +277,17 @@ pub struct Signal {
     pub origin: Origin,
 }
 
+/// A compiled opener qualifier (pillars.yaml `qualifiers`).
+#[derive(Debug)]
+pub struct Qualifier {
+    pub id: String,
+    pub citation: String,
+    pub condition: Condition,
+    pub adverb: Option<String>,
+    pub adjective: Option<String>,
+    pub origin: Origin,
+}
+
 #[derive(Debug)]
 pub struct TierRule {
     pub id: String,
@@ -299,6 +320,7 @@ pub struct Rulebook {
     pub standards: Vec<Criterion>,
     pub criteria: Vec<Criterion>,
     pub signals: Vec<Signal>,
+    pub qualifiers: Vec<Qualifier>,
     pub stages: Vec<Stage>,
     pub texts: TextTemplates,
     pub files: RuleFiles,
@@ -311,6 +333,8 @@ pub struct Rulebook {
 enum Scope {
     Facts,
     Decision,
+    /// A pillar qualifier: the decision variables and `pillar`.
+    Qualifier,
 }
 
 struct Loader<'a> {
@@ -407,8 +431,8 @@ impl Rulebook {
         let criteria_v = criteria
             .map(|(f, s, src)| l.criteria_list(&f.criteria, "criteria", &s, &src))
             .unwrap_or_default();
-        let signals = pillars
-            .map(|(f, s, src)| l.signals(&f, &s, &src))
+        let (signals, qualifiers) = pillars
+            .map(|(f, s, src)| (l.signals(&f, &s, &src), l.qualifiers(&f, &s, &src)))
             .unwrap_or_default();
         let stages = decision
             .map(|(f, s, src)| l.stages(&f, &s, &src))
@@ -446,6 +470,7 @@ impl Rulebook {
             standards: standards_v,
             criteria: criteria_v,
             signals,
+            qualifiers,
             stages,
             texts: l.texts,
             files,
@@ -764,6 +789,9 @@ impl Loader<'_> {
                     _ => field(CRITERION_FIELDS, "field", segs.get(2)),
                 }
             }
+            "pillar" if scope == Scope::Qualifier => {
+                field(QUALIFIER_PILLAR_FIELDS, "pillar field", segs.get(1))
+            }
             "pillars" => match segs.get(1) {
                 Some(id) if !self.pillars.iter().any(|p| &p.id == id) => Err(unknown(
                     "pillar",
@@ -991,6 +1019,44 @@ impl Loader<'_> {
                     direction: s.direction,
                     weight: s.weight,
                     text: s.text.clone(),
+                    origin,
+                });
+            }
+        }
+        out
+    }
+
+    fn qualifiers(
+        &mut self,
+        f: &PillarsFile,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Vec<Qualifier> {
+        let mut out = Vec::new();
+        for (i, q) in f.qualifiers.iter().enumerate() {
+            let at = format!("qualifiers[{i}]");
+            let origin = self.origin(file, spans, &format!("{at}.id"));
+            self.claim_id(&q.id, &origin);
+            self.require_text(&q.citation, "citation", file, spans, &at);
+            self.require_text(&q.why, "why", file, spans, &at);
+            let blank = |w: &Option<String>| w.as_deref().is_none_or(|w| w.trim().is_empty());
+            if blank(&q.adverb) && blank(&q.adjective) {
+                self.problems.push(
+                    Diagnostic::error(
+                        "empty-qualifier",
+                        format!("qualifier `{}` adds no word", q.id),
+                    )
+                    .at(file, origin.span.clone())
+                    .with_help("give it an `adverb` (\"slightly\"), an `adjective` (\"inadequate\"), or both"),
+                );
+            }
+            if let Some(cond) = self.condition(&q.when, Scope::Qualifier, file, spans, &at) {
+                out.push(Qualifier {
+                    id: q.id.clone(),
+                    citation: q.citation.clone(),
+                    condition: cond,
+                    adverb: q.adverb.clone(),
+                    adjective: q.adjective.clone(),
                     origin,
                 });
             }

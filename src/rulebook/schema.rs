@@ -163,11 +163,32 @@ pub enum Effect {
     KeyGap,
 }
 
-/// `pillars.yaml`: trend signals.
+/// `pillars.yaml`: trend signals, and the qualifiers of the pillar openers.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PillarsFile {
     pub signals: Vec<SignalDef>,
+    /// Words the opener adds to a pillar's trend ("slightly increased", "maintained inadequate
+    /// ... efforts"); for each pillar the first whose `when` holds applies.
+    #[serde(default)]
+    pub qualifiers: Vec<QualifierDef>,
+}
+
+/// One opener qualifier. `when` reads `pillar` (this pillar's `id`, `trend`, `score`,
+/// `strengths`, `gaps`, `key_gaps`, `not_met`), the decision variables and `params`.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QualifierDef {
+    pub id: String,
+    pub citation: String,
+    pub why: String,
+    pub when: String,
+    /// A word before the trend verb ("slightly").
+    #[serde(default)]
+    pub adverb: Option<String>,
+    /// A word before the efforts ("inadequate").
+    #[serde(default)]
+    pub adjective: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
