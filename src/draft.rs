@@ -132,14 +132,20 @@ impl Templates {
     }
 
     /// Whether any template reads a fact: its dotted path appears as a whole name in the text
-    /// (`facts.law.statute`, or `law.statute` after `{% set law = facts.law %}`).
+    /// (`facts.law.statute`, or `law.statute`), or through a name set to its group
+    /// (`w.labor_inspectors` after `{% set w = facts.prevention %}`).
     pub fn reads_fact(&self, path: &str) -> bool {
-        let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+        let (group, name) = path.rsplit_once('.').unwrap_or(("", path));
         self.files.values().any(|f| {
-            f.text.match_indices(path).any(|(i, _)| {
-                let before = f.text[..i].chars().next_back();
-                let after = f.text[i + path.len()..].chars().next();
-                !word(before) && !word(after)
+            if contains_name(&f.text, path, true) {
+                return true;
+            }
+            // `{% set w = facts.prevention %}` (or `= prevention`): `w.<name>` reads the fact.
+            SET_ALIAS.captures_iter(&f.text).any(|c| {
+                c.get(2).is_some_and(|g| g.as_str() == group)
+                    && c.get(1).is_some_and(|alias| {
+                        contains_name(&f.text, &format!("{}.{name}", alias.as_str()), false)
+                    })
             })
         })
     }
@@ -457,4 +463,21 @@ fn tidy(text: &str) -> String {
     }
     out.push('\n');
     out
+}
+
+/// `{% set NAME = facts.GROUP %}`: a template's short name for a group of facts.
+static SET_ALIAS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\{%-?\s*set\s+(\w+)\s*=\s*(?:facts\.)?([\w.]+)\s*-?%\}")
+        .unwrap_or_else(|_| unreachable!("a fixed, valid pattern"))
+});
+
+/// Whether `name` appears in `text` as a whole name; after a `.` (`facts.law.statute`) only
+/// when `after_dot`.
+fn contains_name(text: &str, name: &str, after_dot: bool) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric() || c == '_');
+    text.match_indices(name).any(|(i, _)| {
+        let before = text[..i].chars().next_back();
+        let after = text[i + name.len()..].chars().next();
+        !word(before) && (after_dot || before != Some('.')) && !word(after)
+    })
 }

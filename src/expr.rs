@@ -389,7 +389,8 @@ fn line_col_to_byte(source: &str, line: isize, col: isize) -> usize {
     let mut offset = 0;
     for (i, l) in source.split_inclusive('\n').enumerate() {
         if i as isize + 1 == line {
-            let col = col.max(0) as usize;
+            // cel reports 1-based columns.
+            let col = (col - 1).max(0) as usize;
             return offset + l.char_indices().nth(col).map_or(l.len(), |(b, _)| b);
         }
         offset += l.len();
@@ -418,6 +419,14 @@ fn clean_parse_message(msg: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn syntax_error_points_at_the_offending_token() {
+        for (src, at) in [("a > > b", 4), ("a &&", 4), ("x == 1\n  && ) y", 12)] {
+            let errs = Condition::compile(src).unwrap_err();
+            assert_eq!(errs[0].span.start, at, "{src:?}: {}", errs[0].message);
+        }
+    }
 
     #[test]
     fn references_cover_fact_paths_and_presence_tests() {

@@ -174,7 +174,20 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
             ),
         )
     };
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(fail)?;
+    if !dir.is_dir() {
+        return Err(Diagnostic::error(
+            "io-error",
+            format!(
+                "cannot write `{}`: the folder `{}` does not exist",
+                path.display(),
+                dir.display()
+            ),
+        )
+        .with_help("create the folder first, or give another path"));
+    }
+    // The temporary file's own path means nothing to the user: report the kind of failure.
+    let mut tmp =
+        tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(std::io::Error::from(e.kind())))?;
     // A temporary file is private (0600); the result should have the permissions a plain write
     // would give: the existing file's, or the usual 0644.
     #[cfg(unix)]

@@ -246,6 +246,14 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
                 }
             }
             Event::Scalar(value, style, _, _) => {
+                // The parser's span of a quoted scalar can run on into a trailing comment: end
+                // it at its closing quote.
+                let end = match style {
+                    ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => {
+                        closing_quote(&file.text, start).unwrap_or(end)
+                    }
+                    _ => end,
+                };
                 let quoted = match style {
                     ScalarStyle::Plain => Quoting::Plain,
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted
@@ -527,4 +535,38 @@ pub fn did_you_mean<'a>(
         }
     }
     best.map(|(_, c)| c.to_string())
+}
+
+/// The end (after the closing quote) of the quoted scalar that opens at `start`.
+fn closing_quote(text: &str, start: usize) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let quote = *bytes.get(start)?;
+    if quote != b'"' && quote != b'\'' {
+        return None;
+    }
+    let mut i = start + 1;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\\' if quote == b'"' => i += 2,
+            b'\'' if quote == b'\'' && bytes.get(i + 1) == Some(&b'\'') => i += 2,
+            b if b == quote => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quoted_scalar_span_ends_at_its_closing_quote() {
+        let text = "a: \"x \\\" y\"   # note\nb: 'it''s'  # note\nc:\n  d: \"z\" # note\n";
+        let file = SourceFile::new("t.yaml", text);
+        let spans = index(&file).unwrap();
+        for (path, want) in [("a", "\"x \\\" y\""), ("b", "'it''s'"), ("c.d", "\"z\"")] {
+            assert_eq!(&text[spans.value_span(path)], want, "{path}");
+        }
+    }
 }

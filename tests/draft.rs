@@ -448,3 +448,22 @@ fn generated_drafts_pass_check_against_their_own_facts() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+#[test]
+fn writing_into_a_missing_folder_is_a_clear_error_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("no-such-folder").join("draft.txt");
+    let out = draft_cli(&[
+        "reports/2022/tajikistan.yaml",
+        "-o",
+        target.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("does not exist"), "{err}");
+    assert!(
+        !err.contains("at path"),
+        "the temporary file's name leaks: {err}"
+    );
+    assert!(!dir.path().join("no-such-folder").exists());
+}

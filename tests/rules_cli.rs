@@ -110,8 +110,8 @@ const BREAKAGES: &[Breakage] = &[
         old: "when: \"prosecution.investigations > previous.prosecution.investigations\"",
         new: "when: \"prosecution.investigations > > previous.prosecution.investigations\"",
         code: "bad-expression",
-        // The parser's column lands on or just after the extra `>`; the line is what matters.
-        offset: None,
+        // At the extra `>`.
+        offset: Some("when: \"prosecution.investigations > ".len()),
     },
     // A qualifier reading a field its pillar does not have: pointed at the name.
     Breakage {
@@ -182,6 +182,33 @@ fn every_problem_of_a_broken_copy_is_reported_at_once() {
 fn bundled_rules_lint_clean() {
     let out = tiercheck().args(["rules", "lint"]).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // Every fact is read by a rule or a template (through `{% set w = facts.group %}` too).
+    assert!(
+        stdout_of(&out).contains(", 0 warnings") && !stderr_of(&out).contains("unused-fact"),
+        "{}{}",
+        stdout_of(&out),
+        stderr_of(&out)
+    );
+}
+
+#[test]
+fn a_fact_no_rule_or_template_reads_is_a_warning() {
+    let (_tmp, dir) = rules_copy();
+    let facts = dir.join("facts.yaml");
+    let mut text = std::fs::read_to_string(&facts).unwrap();
+    text.push_str("  - path: prevention.unread_figure\n    type: count\n    pillar: prevention\n    description: A figure nothing reads\n");
+    std::fs::write(&facts, text).unwrap();
+    let out = tiercheck()
+        .args(["rules", "lint", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("unused-fact") && err.contains("prevention.unread_figure"),
+        "{err}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------- test
