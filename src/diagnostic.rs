@@ -9,7 +9,10 @@ use std::io::IsTerminal;
 use std::ops::Range;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource};
+use miette::{
+    GraphicalReportHandler, GraphicalTheme, LabeledSpan, MietteError, MietteSpanContents,
+    SourceCode, SourceSpan, SpanContents,
+};
 use serde::Serialize;
 
 use crate::source::SourceFile;
@@ -188,7 +191,79 @@ impl Summary {
 /// A `miette::Diagnostic` view of one of ours, for the graphical renderer.
 struct MietteView<'a> {
     diag: &'a Diagnostic,
-    source: Option<NamedSource<String>>,
+    source: Option<Windowed<'a>>,
+}
+
+/// Longest source line shown whole; a longer one (a narrative paragraph is one line) is shown
+/// as a window around the span.
+const WINDOW_LINE: usize = 160;
+/// Characters kept on each side of the span in a window.
+const WINDOW_MARGIN: usize = 60;
+
+/// A file's text for the renderer, showing a window of a long line instead of all of it.
+struct Windowed<'a> {
+    name: &'a str,
+    text: &'a str,
+}
+
+impl SourceCode for Windowed<'_> {
+    fn read_span<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        let named = |c: Box<dyn SpanContents<'b> + 'b>| -> Box<dyn SpanContents<'b> + 'b> {
+            Box::new(MietteSpanContents::new_named(
+                self.name.to_string(),
+                c.data(),
+                *c.span(),
+                c.line(),
+                c.column(),
+                c.line_count(),
+            ))
+        };
+        let plain = self.text.read_span(span, before, after)?;
+        let (start, end) = (span.offset(), span.offset() + span.len());
+        let line_start = self.text[..start.min(self.text.len())]
+            .rfind('\n')
+            .map_or(0, |i| i + 1);
+        let line_end = self.text[end.min(self.text.len())..]
+            .find('\n')
+            .map_or(self.text.len(), |i| end + i);
+        // The place line of the header (no context), and short lines: as they are.
+        if (before == 0 && after == 0) || line_end - line_start <= WINDOW_LINE {
+            return Ok(named(plain));
+        }
+        // A window from a word boundary before the span to one after it, within its lines.
+        let mut from = start.saturating_sub(WINDOW_MARGIN).max(line_start);
+        while !self.text.is_char_boundary(from) {
+            from -= 1;
+        }
+        if from > line_start {
+            from = self.text[from..start]
+                .find(' ')
+                .map_or(start, |i| from + i + 1);
+        }
+        let mut to = (end + WINDOW_MARGIN).min(line_end);
+        while !self.text.is_char_boundary(to) {
+            to += 1;
+        }
+        if to < line_end {
+            to = self.text[end..to].rfind(' ').map_or(end, |i| end + i);
+        }
+        let line = self.text[..line_start].matches('\n').count();
+        let column = self.text[line_start..from].chars().count();
+        let lines = self.text[from..to].matches('\n').count() + 1;
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.to_string(),
+            &self.text.as_bytes()[from..to],
+            (from, to - from).into(),
+            line,
+            column,
+            lines,
+        )))
+    }
 }
 
 impl fmt::Debug for MietteView<'_> {
@@ -226,7 +301,7 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.source.as_ref().map(|s| s as &dyn miette::SourceCode)
+        self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
@@ -271,10 +346,10 @@ impl HumanStyle {
 
 /// Render one diagnostic as miette would print it: `file:line:col`, the span underlined, help below.
 pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
-    let source = diag
-        .location
-        .as_ref()
-        .map(|l| NamedSource::new(l.file.name.clone(), l.file.text.clone()).with_language("text"));
+    let source = diag.location.as_ref().map(|l| Windowed {
+        name: &l.file.name,
+        text: &l.file.text,
+    });
     let view = MietteView { diag, source };
     let theme = if style.color {
         GraphicalTheme::unicode()
@@ -344,5 +419,33 @@ impl From<&Diagnostic> for JsonDiagnostic {
             end_column,
             help: d.help.clone(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_long_paragraph_line_is_shown_as_a_window_around_the_span() {
+        let filler = "The government reported many things in the period. ".repeat(30);
+        let text = format!("Heading\n\n{filler}The slip for of here. {filler}\n");
+        let at = text.find("for of").unwrap();
+        let file = SourceFile::new("draft.txt", text.clone());
+        let d = Diagnostic::warning("stray-preposition", "slip").at(&file, at..at + 6);
+        let out = render_human(&d, HumanStyle::plain());
+        let line_start = text[..at].rfind('\n').unwrap() + 1;
+        let col = at - line_start + 1;
+        assert!(out.contains(&format!("[draft.txt:3:{col}]")), "{out}");
+        let shown = out.lines().find(|l| l.contains("for of")).unwrap();
+        assert!(shown.len() < 200, "the whole paragraph is printed: {shown}");
+        // The underline sits under the span.
+        let mark = out.lines().find(|l| l.contains("──────")).unwrap();
+        let chars_before = |l: &str, i: Option<usize>| i.map(|i| l[..i].chars().count());
+        assert_eq!(
+            chars_before(mark, mark.find('─')),
+            chars_before(shown, shown.find("for of")),
+            "{out}"
+        );
     }
 }
