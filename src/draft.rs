@@ -11,7 +11,7 @@
 //! templates; this module only loads, renders and tidies blank lines.
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
@@ -20,9 +20,10 @@ use serde::Deserialize;
 use tera::{Context, Tera};
 
 use crate::assessment::Assessment;
+use crate::bundle;
 use crate::diagnostic::Diagnostic;
 use crate::render::{describe_error, register_filters};
-use crate::source::{read_source, source_from_bytes, SourceFile};
+use crate::source::SourceFile;
 
 /// The bundled templates, compiled into the binary.
 static BUNDLED_TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
@@ -65,8 +66,14 @@ impl Templates {
     /// Load and parse every template: the bundled ones, or those of a folder.
     pub fn load(dir: Option<&Path>) -> Result<Templates, Vec<Diagnostic>> {
         let (root, files) = match dir {
-            None => ("templates".to_string(), bundled_files()?),
-            Some(d) => (d.display().to_string(), dir_files(d)?),
+            None => (
+                "templates".to_string(),
+                bundle::embedded(&BUNDLED_TEMPLATES, "templates", is_template_file)?,
+            ),
+            Some(d) => (
+                d.display().to_string(),
+                bundle::on_disk(d, "templates", "--templates", is_template_file)?,
+            ),
         };
         let mut problems = Vec::new();
         let house = match files.get(HOUSE_FILE) {
@@ -244,96 +251,8 @@ fn load_house(file: &Arc<SourceFile>) -> Result<House, Vec<Diagnostic>> {
     }
 }
 
-fn bundled_files() -> Result<IndexMap<String, Arc<SourceFile>>, Vec<Diagnostic>> {
-    let mut files = IndexMap::new();
-    let mut problems = Vec::new();
-    collect_bundled(&BUNDLED_TEMPLATES, &mut files, &mut problems);
-    files.sort_keys();
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
-}
-
-fn collect_bundled(
-    dir: &Dir<'_>,
-    out: &mut IndexMap<String, Arc<SourceFile>>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for f in dir.files() {
-        let rel = f.path().to_string_lossy().replace('\\', "/");
-        if is_template_file(&rel) {
-            match source_from_bytes(format!("templates/{rel}"), f.contents().to_vec()) {
-                Ok(s) => {
-                    out.insert(rel, s);
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-    }
-    for d in dir.dirs() {
-        collect_bundled(d, out, problems);
-    }
-}
-
 fn is_template_file(rel: &str) -> bool {
     rel.ends_with(&format!(".{TEMPLATE_EXTENSION}")) || rel == HOUSE_FILE
-}
-
-fn dir_files(dir: &Path) -> Result<IndexMap<String, Arc<SourceFile>>, Vec<Diagnostic>> {
-    if !dir.is_dir() {
-        return Err(vec![Diagnostic::error(
-            "io-error",
-            format!(
-                "templates folder `{}` does not exist or is not a folder",
-                dir.display()
-            ),
-        )
-        .with_help(
-            "`--templates` takes a folder laid out like the bundled `templates/`",
-        )]);
-    }
-    let mut paths = Vec::new();
-    list_files(dir, &mut paths);
-    paths.sort();
-    let mut files = IndexMap::new();
-    let mut problems = Vec::new();
-    for p in paths {
-        let rel = p
-            .strip_prefix(dir)
-            .unwrap_or(&p)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if !is_template_file(&rel) {
-            continue;
-        }
-        match read_source(&p) {
-            Ok(f) => {
-                files.insert(rel, f);
-            }
-            Err(d) => problems.push(d),
-        }
-    }
-    if problems.is_empty() {
-        Ok(files)
-    } else {
-        Err(problems)
-    }
-}
-
-fn list_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            list_files(&p, out);
-        } else {
-            out.push(p);
-        }
-    }
 }
 
 /// Located diagnostics for a Tera error. Syntax and rendering errors carry their template and

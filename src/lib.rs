@@ -23,6 +23,7 @@
 //!   (`rules/schema/`), [`watch`] re-runs a command on save and prints what changed.
 
 pub mod assessment;
+pub mod bundle;
 pub mod check;
 pub mod claims;
 pub mod cli;

@@ -7,16 +7,17 @@ pub mod schema;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use include_dir::{include_dir, Dir};
 use indexmap::IndexMap;
 
+use crate::bundle;
 use crate::diagnostic::Diagnostic;
 use crate::expr::{known_functions, Condition, Reference};
 use crate::render::TextTemplates;
-use crate::source::{read_source, source_from_bytes, SourceFile};
+use crate::source::SourceFile;
 use crate::yaml::{self, did_you_mean, SpanIndex};
 use schema::*;
 
@@ -76,60 +77,18 @@ pub struct RuleFiles {
 impl RuleFiles {
     /// The bundled rules.
     pub fn bundled() -> Result<RuleFiles, Vec<Diagnostic>> {
-        let mut files = IndexMap::new();
-        let mut problems = Vec::new();
-        collect_bundled(&BUNDLED_RULES, &mut files, &mut problems);
-        files.sort_keys();
-        if problems.is_empty() {
-            Ok(RuleFiles {
-                root: "rules".into(),
-                files,
-            })
-        } else {
-            Err(problems)
-        }
+        Ok(RuleFiles {
+            root: "rules".into(),
+            files: bundle::embedded(&BUNDLED_RULES, "rules", is_yaml)?,
+        })
     }
 
     /// Every `.yaml` file under a folder (recursively), by relative name.
     pub fn from_dir(dir: &Path) -> Result<RuleFiles, Vec<Diagnostic>> {
-        if !dir.is_dir() {
-            return Err(vec![Diagnostic::error(
-                "io-error",
-                format!(
-                    "rules folder `{}` does not exist or is not a folder",
-                    dir.display()
-                ),
-            )
-            .with_help(
-                "`--rules` takes a folder laid out like the bundled `rules/`",
-            )]);
-        }
-        let mut paths = Vec::new();
-        list_yaml(dir, &mut paths);
-        paths.sort();
-        let mut files = IndexMap::new();
-        let mut problems = Vec::new();
-        for p in paths {
-            let rel = p
-                .strip_prefix(dir)
-                .unwrap_or(&p)
-                .to_string_lossy()
-                .replace('\\', "/");
-            match read_source(&p) {
-                Ok(f) => {
-                    files.insert(rel, f);
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-        if problems.is_empty() {
-            Ok(RuleFiles {
-                root: dir.display().to_string(),
-                files,
-            })
-        } else {
-            Err(problems)
-        }
+        Ok(RuleFiles {
+            root: dir.display().to_string(),
+            files: bundle::on_disk(dir, "rules", "--rules", is_yaml)?,
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<SourceFile>> {
@@ -147,39 +106,8 @@ impl RuleFiles {
     }
 }
 
-fn collect_bundled(
-    dir: &Dir<'_>,
-    out: &mut IndexMap<String, Arc<SourceFile>>,
-    problems: &mut Vec<Diagnostic>,
-) {
-    for f in dir.files() {
-        let rel = f.path().to_string_lossy().replace('\\', "/");
-        if rel.ends_with(".yaml") {
-            match source_from_bytes(format!("rules/{rel}"), f.contents().to_vec()) {
-                Ok(s) => {
-                    out.insert(rel, s);
-                }
-                Err(d) => problems.push(d),
-            }
-        }
-    }
-    for d in dir.dirs() {
-        collect_bundled(d, out, problems);
-    }
-}
-
-fn list_yaml(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        let p = e.path();
-        if p.is_dir() {
-            list_yaml(&p, out);
-        } else if p.extension().is_some_and(|x| x == "yaml" || x == "yml") {
-            out.push(p);
-        }
-    }
+fn is_yaml(rel: &str) -> bool {
+    rel.ends_with(".yaml") || rel.ends_with(".yml")
 }
 
 /// Where a rule was written: file, YAML path and span.
