@@ -723,98 +723,40 @@ mod tests {
 
     #[test]
     fn change_names_the_kind_and_takes_the_threshold_from_the_caller() {
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(14),
-                    "value",
-                    serde_json::json!(14)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "same"
-        );
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(22),
-                    "value",
-                    serde_json::json!(10)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "increase"
-        );
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(15),
-                    "value",
-                    serde_json::json!(24)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "decrease"
-        );
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(0),
-                    "value",
-                    serde_json::json!(26)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "significant_decrease"
-        );
-        // The same fall is significant or not by the threshold given.
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(15),
-                    "value",
-                    serde_json::json!(24)
-                ),
-                0.3
-            )
-            .unwrap(),
-            "significant_decrease"
-        );
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "not_reported",
-                    serde_json::json!(null),
-                    "value",
-                    serde_json::json!(26)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "none"
-        );
-        assert_eq!(
-            change_kind(
-                &fact(
-                    "value",
-                    serde_json::json!(3),
-                    "unknown",
-                    serde_json::json!(null)
-                ),
-                0.5
-            )
-            .unwrap(),
-            "none"
-        );
+        use serde_json::json;
+        // (status, value, previous status, previous, significance threshold, kind)
+        let cases = [
+            ("value", json!(14), "value", json!(14), 0.5, "same"),
+            ("value", json!(22), "value", json!(10), 0.5, "increase"),
+            ("value", json!(15), "value", json!(24), 0.5, "decrease"),
+            (
+                "value",
+                json!(0),
+                "value",
+                json!(26),
+                0.5,
+                "significant_decrease",
+            ),
+            // The same fall is significant or not by the threshold given.
+            (
+                "value",
+                json!(15),
+                "value",
+                json!(24),
+                0.3,
+                "significant_decrease",
+            ),
+            ("not_reported", json!(null), "value", json!(26), 0.5, "none"),
+            ("value", json!(3), "unknown", json!(null), 0.5, "none"),
+        ];
+        for (status, value, prev_status, prev, threshold, kind) in cases {
+            let f = fact(status, value.clone(), prev_status, prev.clone());
+            assert_eq!(
+                change_kind(&f, threshold).unwrap(),
+                kind,
+                "{value} vs {prev} at {threshold}"
+            );
+        }
         let money = |a: i64| serde_json::json!({"amount": a, "currency": "Tajikistani somoni", "usd": a / 11});
         assert_eq!(
             change_kind(&fact("value", money(600000), "value", money(253670)), 0.5).unwrap(),

@@ -263,56 +263,49 @@ fn a_failing_case_shows_expected_and_actual_at_the_expectation() {
     assert!(last.ends_with(" passed, 1 failed"), "{last}");
 }
 
-#[test]
-fn a_case_naming_an_unknown_rule_cannot_run() {
-    let (_tmp, dir) = rules_copy();
-    let (line, col) = edit(
-        &dir.join("tests/criteria.yaml"),
+/// A broken test case: the test file, the text replaced and its replacement, what the error
+/// says, and how far into `new` the error points.
+const BROKEN_CASES: &[(&str, &str, &str, &[&str], &str)] = &[
+    // A case naming an indicator the rules do not have cannot run.
+    (
+        "tests/criteria.yaml",
         "findings: [no-convictions]",
         "findings: [no-convictoins]",
-    );
-    let out = tiercheck()
-        .args(["rules", "test", "--rules"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(err.contains("unknown indicator `no-convictoins`"), "{err}");
-    assert!(err.contains("did you mean `no-convictions`?"), "{err}");
-    assert!(
-        err.contains(&format!(
-            "criteria.yaml:{line}:{}]",
-            col + "findings: [".len()
-        )),
-        "{err}"
-    );
-}
-
-#[test]
-fn an_unknown_fact_in_a_case_is_reported_in_the_test_file() {
-    let (_tmp, dir) = rules_copy();
-    let (line, col) = edit(
-        &dir.join("tests/criteria.yaml"),
+        &[
+            "unknown indicator `no-convictoins`",
+            "did you mean `no-convictions`?",
+        ],
+        "findings: [",
+    ),
+    // An unknown fact in a case's input is reported in the test file.
+    (
+        "tests/criteria.yaml",
         "input: { facts: { prosecution: { convictions: 0 } } }",
         "input: { facts: { prosecution: { convictionz: 0 } } }",
-    );
-    let out = tiercheck()
-        .args(["rules", "test", "--rules"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("unknown fact `prosecution.convictionz`"),
-        "{err}"
-    );
-    let at = format!(
-        "criteria.yaml:{line}:{}]",
-        col + "input: { facts: { prosecution: { ".len()
-    );
-    assert!(err.contains(&at), "expected `{at}` in:\n{err}");
+        &["unknown fact `prosecution.convictionz`"],
+        "input: { facts: { prosecution: { ",
+    ),
+];
+
+#[test]
+fn a_broken_case_cannot_run_and_is_located_in_its_test_file() {
+    for (file, old, new, says, before) in BROKEN_CASES {
+        let (_tmp, dir) = rules_copy();
+        let (line, col) = edit(&dir.join(file), old, new);
+        let out = tiercheck()
+            .args(["rules", "test", "--rules"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{new}: {err}");
+        for s in *says {
+            assert!(err.contains(s), "{new}: expected `{s}` in:\n{err}");
+        }
+        let name = file.rsplit('/').next().unwrap();
+        let at = format!("{name}:{line}:{}]", col + before.len());
+        assert!(err.contains(&at), "{new}: expected `{at}` in:\n{err}");
+    }
 }
 
 #[test]
