@@ -1,7 +1,9 @@
 //! Claims a narrative makes, read with the patterns of `rules/claims.yaml`: the stated tier, the
 //! status sentence, the movement, pillar openers, counts and their subjects (each mapped to a fact
 //! path of the catalog and to the current or previous period), comparisons, money, "for the Nth
-//! consecutive year" counters, parts of a whole, and the sentences with figures nothing read.
+//! consecutive year" counters, parts of a whole, statements of boolean, enum, year and text facts
+//! ("the government did not adopt SOPs"), the earlier placements the intro states, and the
+//! sentences with figures nothing read.
 //!
 //! Sits after `narrative.rs` (which gives sentences with spans) and before `check/` and
 //! `extract.rs`. [`ClaimRules::load`] compiles every pattern once per run; [`read`] is linear in
@@ -16,7 +18,10 @@ use regex::{Regex, RegexBuilder};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
+use crate::facts::NOT_REPORTED;
 use crate::narrative::{Layout, Narrative, SectionShape, INTRO};
+use crate::rulebook::schema::{FactDef, FactKind, ParamValue};
+use crate::rulebook::Rulebook;
 use crate::source::SourceFile;
 use crate::yaml::{self, SpanIndex};
 
@@ -50,8 +55,16 @@ struct ClaimsYaml {
     money_facts: Vec<MoneyFactYaml>,
     comparisons: Vec<ComparisonYaml>,
     previous_period: String,
+    /// Wording right after a comparison marker that states a previous figure of zero
+    /// ("compared with none in 2020", "up from no convictions").
+    #[serde(default)]
+    previous_zero: Option<String>,
     #[serde(default)]
     parts: Vec<PartsYaml>,
+    /// Inside the parts of a whole, the wording that opens a breakdown of one part ("127
+    /// victims, including 26 children"): the parts end there.
+    #[serde(default)]
+    parts_stop: Option<String>,
     #[serde(default)]
     bounds: Vec<BoundYaml>,
     counters: String,
@@ -59,7 +72,63 @@ struct ClaimsYaml {
     counter_facts: Vec<MoneyFactYaml>,
     #[serde(default)]
     percent_words: Vec<String>,
+    /// Text just before a figure that makes it a reference, not a count ("Article 128",
+    /// "Articles 418, 419, and 420", "Tier 2"); matched against the end of the text before it.
+    #[serde(default)]
+    reference_before: Option<String>,
+    #[serde(default)]
+    statements: Vec<StatementYaml>,
+    #[serde(default)]
+    history: Option<HistoryYaml>,
     vocabulary: VocabularyYaml,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StatementYaml {
+    #[serde(default)]
+    fact: Option<String>,
+    #[serde(default)]
+    facts: Vec<String>,
+    pattern: String,
+    #[serde(default)]
+    value: Option<serde_yaml::Value>,
+    #[serde(default)]
+    sections: Vec<String>,
+    #[serde(default)]
+    period: Option<PeriodYaml>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+enum PeriodYaml {
+    Current,
+    Previous,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoryYaml {
+    #[serde(default)]
+    movement_steps: IndexMap<Movement, i64>,
+    #[serde(default)]
+    placements: Vec<PlacementsYaml>,
+    #[serde(default)]
+    special_case_tiers: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacementsYaml {
+    pattern: String,
+    tiers: Vec<PlacementYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlacementYaml {
+    tier: String,
+    years: serde_yaml::Value,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,6 +153,9 @@ struct SectionYaml {
     pillar: Option<String>,
     #[serde(default = "yes")]
     claims: bool,
+    /// Tier ids whose narratives do not have this section (a special case has no pillars).
+    #[serde(default)]
+    not_for: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -253,6 +325,47 @@ struct PartsPattern {
     whole_from_previous: bool,
 }
 
+/// A statement pattern: wording that states a boolean, enum, year or text fact.
+#[derive(Debug)]
+struct StatementPattern {
+    facts: Vec<String>,
+    re: Regex,
+    /// The value it reads; `None` reads the `value` group.
+    value: Option<serde_json::Value>,
+    period: Period,
+    /// Section ids the pattern reads (`intro` for the intro); empty for all.
+    sections: Vec<String>,
+    /// The entry in claims.yaml, and its `value` (or `pattern`) there, for diagnostics.
+    at: Range<usize>,
+    value_at: Range<usize>,
+}
+
+/// A number of years in a stated history: a figure, or a `params` name of ruleset.yaml.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Years {
+    Count(u32),
+    Param(String),
+}
+
+/// Intro wording that states the placements before this year, most recent first.
+#[derive(Debug)]
+pub struct PlacementsRule {
+    re: Regex,
+    pub tiers: Vec<(String, Years)>,
+    /// Each `years` in claims.yaml, for diagnostics.
+    pub years_at: Vec<Range<usize>>,
+}
+
+/// How `extract` derives the facts file's history from the intro (claims.yaml `history`).
+#[derive(Debug, Default)]
+pub struct HistoryRules {
+    /// Movement -> step in tier rank from the stated tier to the tier of the year before.
+    pub movement_steps: HashMap<Movement, i64>,
+    pub placements: Vec<PlacementsRule>,
+    /// Stated tiers that mean a special case (the facts file's `special_case`).
+    pub special_case_tiers: Vec<String>,
+}
+
 /// One compiled claim-pattern set; build once per run with [`ClaimRules::load`].
 #[derive(Debug)]
 pub struct ClaimRules {
@@ -273,10 +386,15 @@ pub struct ClaimRules {
     money_facts: Vec<(String, Regex)>,
     comparisons: Vec<(Option<Trend>, Regex)>,
     previous_period: Regex,
+    previous_zero: Option<Regex>,
     parts: Vec<PartsPattern>,
+    parts_stop: Option<Regex>,
+    reference_before: Option<Regex>,
     pub bounds: Vec<(String, String)>,
     counters: Regex,
     counter_facts: Vec<(String, Regex)>,
+    statements: Vec<StatementPattern>,
+    pub history: HistoryRules,
     number: Regex,
     percent_words: Vec<String>,
     numbers: HashMap<String, u64>,
@@ -414,6 +532,199 @@ fn alternation<'a>(words: impl IntoIterator<Item = &'a str>) -> String {
         .join("|")
 }
 
+/// Why a statement's value does not fit its fact's type: (message, help), or `None` when it fits.
+fn statement_type_problem(
+    value: Option<&serde_json::Value>,
+    def: &FactDef,
+) -> Option<(String, String)> {
+    let fact = &def.path;
+    let values = def.values.clone().unwrap_or_default();
+    let listed = || {
+        values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let fits = match (value, def.kind) {
+        (None, FactKind::Boolean | FactKind::Money) => false,
+        (None, _) => true,
+        (Some(serde_json::Value::String(s)), _) if s == NOT_REPORTED => true,
+        (Some(serde_json::Value::Bool(_)), k) => k == FactKind::Boolean,
+        (Some(serde_json::Value::String(s)), FactKind::Enum) => values.contains(s),
+        (Some(serde_json::Value::String(_)), k) => matches!(k, FactKind::Text | FactKind::TextList),
+        (Some(serde_json::Value::Number(_)), k) => matches!(k, FactKind::Count | FactKind::Year),
+        (Some(_), _) => false,
+    };
+    if fits {
+        return None;
+    }
+    let kind = format!("{:?}", def.kind).to_lowercase();
+    Some(match value {
+        None => (
+            format!("fact `{fact}` is a {kind}; a statement cannot capture it"),
+            "give the value the wording states, e.g. `value: true`".to_string(),
+        ),
+        Some(v) => (
+            format!(
+                "`{}` does not fit fact `{fact}`",
+                v.to_string().trim_matches('"')
+            ),
+            match def.kind {
+                FactKind::Enum => format!("`{fact}` is one of {}, or `{NOT_REPORTED}`", listed()),
+                FactKind::Boolean => format!("`{fact}` is `true`, `false` or `{NOT_REPORTED}`"),
+                _ => format!("`{fact}` is a {kind}"),
+            },
+        ),
+    })
+}
+
+fn compile_statements(
+    c: &mut PatternCompiler<'_>,
+    list: &[StatementYaml],
+    spans: &SpanIndex,
+) -> Vec<StatementPattern> {
+    let mut out = Vec::new();
+    for (i, st) in list.iter().enumerate() {
+        let path = format!("statements[{i}].pattern");
+        let Some(re) = c.compile(&path, &st.pattern) else {
+            continue;
+        };
+        let mut facts: Vec<String> = st.fact.iter().cloned().collect();
+        facts.extend(st.facts.iter().cloned());
+        if facts.is_empty() {
+            c.error(
+                &format!("statements[{i}]"),
+                "a statement names no fact".to_string(),
+                "add `fact: group.name` (or `facts: [...]`)",
+            );
+            continue;
+        }
+        let value = match &st.value {
+            None => {
+                if !re.capture_names().flatten().any(|n| n == "value") {
+                    c.error(
+                        &format!("statements[{i}]"),
+                        "a statement reads no value".to_string(),
+                        "add `value: true`, `value: false`, an enum value, or a `(?P<value>...)` group",
+                    );
+                    continue;
+                }
+                None
+            }
+            Some(serde_yaml::Value::Bool(b)) => Some(serde_json::Value::Bool(*b)),
+            Some(serde_yaml::Value::String(s)) => Some(serde_json::Value::String(s.clone())),
+            Some(serde_yaml::Value::Number(n)) => match n.as_u64() {
+                Some(u) => Some(serde_json::Value::from(u)),
+                None => {
+                    c.error(
+                        &format!("statements[{i}].value"),
+                        format!("`{n}` is not a whole number"),
+                        "a statement's figure is a count or a year",
+                    );
+                    continue;
+                }
+            },
+            Some(_) => {
+                c.error(
+                    &format!("statements[{i}].value"),
+                    "a statement's value is `true`, `false`, a number or a word".to_string(),
+                    "write the value the wording states, e.g. `value: false` or `value: adopted`",
+                );
+                continue;
+            }
+        };
+        let value_at = if st.value.is_some() {
+            spans.value_span(&format!("statements[{i}].value"))
+        } else {
+            spans.value_span(&path)
+        };
+        out.push(StatementPattern {
+            facts,
+            re,
+            value,
+            period: match st.period {
+                Some(PeriodYaml::Previous) => Period::Previous,
+                _ => Period::Current,
+            },
+            sections: st.sections.clone(),
+            at: spans.value_span(&format!("statements[{i}]")),
+            value_at,
+        });
+    }
+    out
+}
+
+fn compile_history(
+    c: &mut PatternCompiler<'_>,
+    y: Option<&HistoryYaml>,
+    tier_ids: &[String],
+    spans: &SpanIndex,
+) -> HistoryRules {
+    let Some(y) = y else {
+        return HistoryRules::default();
+    };
+    let check_tier = |c: &mut PatternCompiler<'_>, path: &str, tier: &str| {
+        if !tier_ids.is_empty() && !tier_ids.iter().any(|t| t == tier) {
+            c.error(
+                path,
+                format!("unknown tier id `{tier}`"),
+                &format!(
+                    "tier ids are those of ruleset.yaml: {}",
+                    tier_ids
+                        .iter()
+                        .map(|t| format!("`{t}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            );
+        }
+    };
+    for (i, t) in y.special_case_tiers.iter().enumerate() {
+        check_tier(c, &format!("history.special_case_tiers[{i}]"), t);
+    }
+    let mut placements = Vec::new();
+    for (i, p) in y.placements.iter().enumerate() {
+        let Some(re) = c.compile(&format!("history.placements[{i}].pattern"), &p.pattern) else {
+            continue;
+        };
+        let mut tiers = Vec::new();
+        let mut years_at = Vec::new();
+        for (j, t) in p.tiers.iter().enumerate() {
+            let at = format!("history.placements[{i}].tiers[{j}]");
+            check_tier(c, &format!("{at}.tier"), &t.tier);
+            let years = match &t.years {
+                serde_yaml::Value::Number(n) => n
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .map(Years::Count),
+                serde_yaml::Value::String(s) => Some(Years::Param(s.clone())),
+                _ => None,
+            };
+            let Some(years) = years else {
+                c.error(
+                    &format!("{at}.years"),
+                    "`years` is a whole number or a `params` name of ruleset.yaml".to_string(),
+                    "e.g. `years: 1` or `years: watch_list_years_before_downgrade`",
+                );
+                continue;
+            };
+            tiers.push((t.tier.clone(), years));
+            years_at.push(spans.value_span(&format!("{at}.years")));
+        }
+        placements.push(PlacementsRule {
+            re,
+            tiers,
+            years_at,
+        });
+    }
+    HistoryRules {
+        movement_steps: y.movement_steps.iter().map(|(m, s)| (*m, *s)).collect(),
+        placements,
+        special_case_tiers: y.special_case_tiers.clone(),
+    }
+}
+
 impl ClaimRules {
     /// Load and compile `claims.yaml`. `tier_ids` are the ids of ruleset.yaml (every tier phrase
     /// must map to one of them); an empty list skips that check.
@@ -462,7 +773,7 @@ impl ClaimRules {
         // Any currency: the known names, or a capitalized word (the country's adjective)
         // before one word ("Velorian dinar"). The money pattern's `($...)` makes it safe.
         let currency = format!(
-            r"(?:{}|(?-i:[A-Z][\w'-]+)\s+[A-Za-z][\w'-]*)",
+            r"(?:{}|(?-i:[A-Z][\w'-]+)\s+[A-Za-z][\w'-]*|(?-i:[A-Z]{{3}}))",
             alternation(v.currencies.iter().map(|c| c.name.as_str()))
         );
         let placeholders: Vec<(&'static str, String)> = vec![
@@ -529,6 +840,7 @@ impl ClaimRules {
                     recommendations: s.recommendations,
                     pillar: s.pillar.clone(),
                     claims: s.claims,
+                    not_for: s.not_for.clone(),
                 }
             })
             .collect();
@@ -616,6 +928,18 @@ impl ClaimRules {
             })
             .collect();
         let previous_period = c.compile("previous_period", &y.previous_period);
+        let previous_zero = y
+            .previous_zero
+            .as_ref()
+            .and_then(|p| c.compile("previous_zero", p));
+        let parts_stop = y
+            .parts_stop
+            .as_ref()
+            .and_then(|p| c.compile("parts_stop", p));
+        let reference_before = y
+            .reference_before
+            .as_ref()
+            .and_then(|p| c.compile("reference_before", p));
         let parts = y
             .parts
             .iter()
@@ -645,6 +969,8 @@ impl ClaimRules {
                 Some((m.fact.clone(), re))
             })
             .collect();
+        let statements = compile_statements(&mut c, &y.statements, &spans);
+        let history = compile_history(&mut c, y.history.as_ref(), tier_ids, &spans);
         let number_re = c.compile("vocabulary.numbers", &number);
         let rec_openings = y
             .recommendations
@@ -676,6 +1002,11 @@ impl ClaimRules {
                 m.fact.clone(),
                 spans.value_span(&format!("counter_facts[{i}].fact")),
             ));
+        }
+        for (i, st) in y.statements.iter().enumerate() {
+            for f in st.fact.iter().chain(st.facts.iter()) {
+                fact_paths.push((f.clone(), spans.value_span(&format!("statements[{i}]"))));
+            }
         }
         for (i, b) in y.bounds.iter().enumerate() {
             let at = spans.value_span(&format!("bounds[{i}]"));
@@ -735,7 +1066,10 @@ impl ClaimRules {
             money_facts,
             comparisons,
             previous_period,
+            previous_zero,
             parts,
+            parts_stop,
+            reference_before,
             bounds: y
                 .bounds
                 .iter()
@@ -743,6 +1077,8 @@ impl ClaimRules {
                 .collect(),
             counters,
             counter_facts,
+            statements,
+            history,
             number,
             percent_words: y.percent_words.iter().map(|w| w.to_lowercase()).collect(),
             numbers: v
@@ -778,6 +1114,56 @@ impl ClaimRules {
             fact_paths,
             file: Arc::clone(file),
         })
+    }
+
+    /// Check the statements' values against the fact catalog (a value must fit its fact's type)
+    /// and the history's `years` against ruleset.yaml `params`. Unknown fact paths are reported
+    /// with the other claims' paths ([`ClaimRules::fact_paths`]).
+    pub fn check_against(&self, rulebook: &Rulebook) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for st in &self.statements {
+            for fact in &st.facts {
+                let Some(def) = rulebook.catalog.get(fact) else {
+                    continue;
+                };
+                if let Some(problem) = statement_type_problem(st.value.as_ref(), def) {
+                    let (message, help) = problem;
+                    let at = if st.value.is_some() {
+                        st.value_at.clone()
+                    } else {
+                        st.at.clone()
+                    };
+                    out.push(
+                        Diagnostic::error("wrong-type", message)
+                            .at(&self.file, at)
+                            .with_help(help),
+                    );
+                }
+            }
+        }
+        for p in &self.history.placements {
+            for ((_, years), at) in p.tiers.iter().zip(&p.years_at) {
+                let Years::Param(name) = years else { continue };
+                let ok = matches!(
+                    rulebook.params.get(name).map(|d| &d.value),
+                    Some(ParamValue::Int(n)) if *n >= 0
+                );
+                if !ok {
+                    let mut d = Diagnostic::error(
+                        "unknown-param",
+                        format!("`{name}` is not a whole-number param of ruleset.yaml"),
+                    )
+                    .at(&self.file, at.clone());
+                    if let Some(s) =
+                        yaml::did_you_mean(name, rulebook.params.keys().map(String::as_str))
+                    {
+                        d = d.with_help(format!("did you mean `{s}`?"));
+                    }
+                    out.push(d);
+                }
+            }
+        }
+        out
     }
 
     /// The placeholders ({number}, {month}, ...) for other rule files to compile with.
@@ -976,6 +1362,21 @@ pub struct PartsClaim {
     pub sentence: Range<usize>,
 }
 
+/// A statement of a fact's value: "the government did not adopt SOPs".
+#[derive(Debug, Clone)]
+pub struct StatementClaim {
+    pub fact: String,
+    /// `true`/`false`, an enum value, `not_reported`, or what a `value` group read: a figure
+    /// (a number) or the words as written (a string).
+    pub value: serde_json::Value,
+    /// Read by a `value` group (to be typed by the fact's catalog type).
+    pub captured: bool,
+    pub period: Period,
+    /// The words that state it (the `value` group when there is one).
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
 /// Everything read from one narrative.
 #[derive(Debug, Clone, Default)]
 pub struct Claims {
@@ -988,8 +1389,14 @@ pub struct Claims {
     pub comparisons: Vec<Comparison>,
     pub counters: Vec<CounterClaim>,
     pub parts: Vec<PartsClaim>,
+    pub statements: Vec<StatementClaim>,
+    /// The placements the intro states before this year (claims.yaml `history.placements`),
+    /// most recent first.
+    pub placements: Option<Vec<(String, Years)>>,
     /// Sentences with figures that no pattern read.
     pub unread: Vec<Range<usize>>,
+    /// Currency codes a narrative defines ("Kazakhstani tenge (KZT)"): code -> currency key.
+    pub currency_codes: HashMap<String, String>,
 }
 
 /// A figure found by the generic number scan.
@@ -1032,6 +1439,14 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
         }
         if claims.movement.is_none() {
             claims.movement = read_movement(st, s, rules);
+        }
+        if claims.placements.is_none() {
+            claims.placements = rules
+                .history
+                .placements
+                .iter()
+                .find(|p| p.re.is_match(st))
+                .map(|p| p.tiers.clone());
         }
     }
     if let Some(m) = &mut claims.movement {
@@ -1105,8 +1520,62 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
             &mut claims,
         );
         previous_sentence = Some((s.clone(), scanned, first_count));
+        read_statements(st, s, rules, place.section, &mut claims);
     }
     claims
+}
+
+/// Read the statements of one sentence: patterns in order; a fact is read once per sentence
+/// and period (the first pattern that states it wins).
+fn read_statements(
+    st: &str,
+    s: &Range<usize>,
+    rules: &ClaimRules,
+    section: &str,
+    claims: &mut Claims,
+) {
+    let mut read: Vec<(&str, Period)> = Vec::new();
+    for p in &rules.statements {
+        if !p.sections.is_empty() && !p.sections.iter().any(|id| id == section) {
+            continue;
+        }
+        if p.facts
+            .iter()
+            .all(|f| read.contains(&(f.as_str(), p.period)))
+        {
+            continue;
+        }
+        let Some(c) = p.re.captures(st) else { continue };
+        let Some(whole) = c.get(0) else { continue };
+        let (value, captured, at) = match (&p.value, c.name("value")) {
+            (Some(v), _) => (v.clone(), false, whole),
+            (None, Some(m)) => {
+                let text = m.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+                let v = match rules.number_value(&text) {
+                    Some(n) if n.fract() == 0.0 && (0.0..9.0e15).contains(&n) => {
+                        serde_json::Value::from(n as u64)
+                    }
+                    _ => serde_json::Value::String(text),
+                };
+                (v, true, m)
+            }
+            (None, None) => continue,
+        };
+        for f in &p.facts {
+            if read.contains(&(f.as_str(), p.period)) {
+                continue;
+            }
+            read.push((f.as_str(), p.period));
+            claims.statements.push(StatementClaim {
+                fact: f.clone(),
+                value: value.clone(),
+                captured,
+                period: p.period,
+                span: s.start + at.start()..s.start + at.end(),
+                sentence: s.clone(),
+            });
+        }
+    }
 }
 
 fn read_movement(st: &str, s: &Range<usize>, rules: &ClaimRules) -> Option<MovementClaim> {
@@ -1158,6 +1627,16 @@ fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
         {
             continue;
         }
+        // A reference ("Article 128", "Tier 2"), not a count.
+        if let Some(re) = &rules.reference_before {
+            let mut from = m.start().saturating_sub(80);
+            while !st.is_char_boundary(from) {
+                from -= 1;
+            }
+            if re.is_match(&st[from..m.start()]) {
+                continue;
+            }
+        }
         let rest = st[m.end()..].trim_start().to_lowercase();
         if rules
             .percent_words
@@ -1173,6 +1652,30 @@ fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
                 digits,
             });
         }
+    }
+    out
+}
+
+/// The spans (absolute) of the bracketed passages of a text, nesting included.
+fn bracketed_spans(text: &str, base: usize) -> Vec<Range<usize>> {
+    let mut out = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    for (i, ch) in text.char_indices() {
+        match ch {
+            '(' => open.push(i),
+            ')' => {
+                if let Some(start) = open.pop() {
+                    if open.is_empty() {
+                        out.push(base + start..base + i + 1);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    // An unclosed bracket runs to the end.
+    if let Some(start) = open.first() {
+        out.push(base + start..base + text.len());
     }
     out
 }
@@ -1259,8 +1762,16 @@ fn read_sentence(
             .currencies
             .get(&lower)
             .or_else(|| rules.currencies.get(last))
+            .or_else(|| claims.currency_codes.get(&lower))
             .cloned()
             .unwrap_or_else(|| last.to_string());
+        // "25 million Kazakhstani tenge (KZT) ($77,920)": later "KZT" amounts are that currency.
+        if let Some(code) = c.name("code") {
+            claims
+                .currency_codes
+                .entry(code.as_str().to_lowercase())
+                .or_insert_with(|| key.clone());
+        }
         let period = period_of(whole.start());
         let part = if period == Period::Current {
             &st[..split]
@@ -1421,9 +1932,13 @@ fn read_sentence(
                     })
             })
             .or_else(|| {
+                // The last figure before the marker, outside brackets ("25 victims (eight ...
+                // and 17 ...), compared with 33").
+                let bracketed = bracketed_spans(&st[..start], base);
                 scanned
                     .iter()
                     .rev()
+                    .filter(|f| !bracketed.iter().any(|b| overlaps(b, &f.span)))
                     .find(|f| f.span.end <= base + start)
                     .map(|f| {
                         (
@@ -1447,6 +1962,16 @@ fn read_sentence(
                 }),
             _ => None,
         }
+        .or_else(|| {
+            // "compared with none in 2020": a previous figure of zero in words.
+            let re = rules.previous_zero.as_ref()?;
+            let m = re.find(&st[end..])?;
+            let lead = m.as_str().len() - m.as_str().trim_start().len();
+            Some(Figure {
+                value: 0.0,
+                span: base + end + m.start() + lead..base + end + m.end(),
+            })
+        })
         .or_else(|| {
             money_here
                 .iter()
@@ -1535,10 +2060,20 @@ fn read_sentence(
                 })
             };
             let Some(whole) = whole else { continue };
-            let range = base + parts_m.start()..base + parts_m.end();
+            // The parts end where one of them is broken down further ("127 victims,
+            // including 26 children"); figures in brackets break a part down too.
+            let parts_text = parts_m.as_str();
+            let stop = rules
+                .parts_stop
+                .as_ref()
+                .and_then(|re| re.find(parts_text))
+                .map_or(parts_text.len(), |m| m.start());
+            let range = base + parts_m.start()..base + parts_m.start() + stop;
+            let bracketed = bracketed_spans(parts_text, base + parts_m.start());
             let parts: Vec<Figure> = scanned
                 .iter()
                 .filter(|f| f.span.start >= range.start && f.span.end <= range.end)
+                .filter(|f| !bracketed.iter().any(|b| overlaps(b, &f.span)))
                 .filter(|f| !money_here.iter().any(|m| overlaps(&m.span, &f.span)))
                 .map(|f| Figure {
                     value: f.value,
@@ -1635,6 +2170,82 @@ mod tests {
             .lines()
             .nth(line - 1)
             .is_some_and(|l| l.starts_with("counters:")));
+    }
+
+    fn bundled_rulebook() -> Rulebook {
+        let files = crate::rulebook::RuleFiles::bundled().unwrap();
+        Rulebook::from_files(files).unwrap()
+    }
+
+    #[test]
+    fn a_statement_value_that_does_not_fit_its_fact_is_reported_at_its_place() {
+        let text = include_str!("../rules/claims.yaml").replacen(
+            "    value: drafted\n    sections: [protection]",
+            "    value: maybe\n    sections: [protection]",
+            1,
+        );
+        let file = SourceFile::new("claims.yaml", text);
+        let rules = ClaimRules::load(&file, &[]).unwrap();
+        let problems = rules.check_against(&bundled_rulebook());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].code, "wrong-type");
+        assert!(problems[0].message.contains("`maybe`"));
+        let (line, _, _, _) = problems[0].line_cols().unwrap_or_default();
+        assert_eq!(file.text.lines().nth(line - 1), Some("    value: maybe"));
+    }
+
+    #[test]
+    fn the_bundled_statements_fit_the_catalog() {
+        let rules = rules();
+        let problems = rules.check_against(&bundled_rulebook());
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_statement_without_a_value_is_reported() {
+        let text = include_str!("../rules/claims.yaml").replacen(
+            "    value: drafted\n    sections: [protection]",
+            "    sections: [protection]",
+            1,
+        );
+        let file = SourceFile::new("claims.yaml", text);
+        let Err(problems) = ClaimRules::load(&file, &[]) else {
+            panic!("a statement without a value must not load");
+        };
+        assert!(problems
+            .iter()
+            .any(|d| d.message == "a statement reads no value"));
+    }
+
+    #[test]
+    fn statements_read_negations_before_the_plain_wording() {
+        let r = rules();
+        let text = "Country (Tier 2)\n\nThe Government of Country does not fully meet the minimum standards for the elimination of trafficking but is making significant efforts to do so.\n\nPROTECTION\n\nThe government maintained protection efforts. The government did not keep victims' personal information confidential or provide protection for victim witnesses. Authorities did not report whether they adopted SOPs for victim identification.\n\nPREVENTION\n\nThe government maintained efforts to prevent trafficking. The government made no efforts to reduce the demand for commercial sex acts. In 2021, the government adopted a NAP for 2021-2025.\n";
+        let file = SourceFile::new("draft.txt", text);
+        let n = crate::narrative::parse(&file, &r.layout);
+        let c = read(&n, &r);
+        let got: Vec<(String, String)> = c
+            .statements
+            .iter()
+            .map(|s| (s.fact.clone(), s.value.to_string()))
+            .collect();
+        for (fact, value) in [
+            ("protection.victim_confidentiality", "false"),
+            ("protection.witness_protection", "false"),
+            ("protection.sops_status", "\"not_reported\""),
+            ("prevention.demand_reduction", "false"),
+            ("prevention.nap_status", "\"adopted\""),
+            ("prevention.nap_adopted_year", "2021"),
+            ("prevention.nap_period", "\"2021-2025\""),
+        ] {
+            assert!(
+                got.contains(&(fact.to_string(), value.to_string())),
+                "{fact} = {value} not in {got:?}"
+            );
+        }
+        assert!(!got
+            .iter()
+            .any(|(f, v)| f == "prevention.demand_reduction" && v == "true"));
     }
 
     #[test]

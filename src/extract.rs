@@ -1,7 +1,8 @@
-//! Claims -> facts: the figures a narrative states, read by the claim patterns, written as a
-//! facts file in the catalog's format, so that last year's published narrative can seed this
-//! year's facts. Also the stated tier and movement, and the sentences with figures that no
-//! pattern read.
+//! Claims -> facts: the figures and statements a narrative makes, read by the claim patterns,
+//! written as a facts file in the catalog's format, so that last year's published narrative can
+//! seed this year's facts. Also the stated tier and movement, the history they imply (through
+//! claims.yaml `history` and the tier ranks of ruleset.yaml), and the sentences with figures that
+//! no pattern read.
 //!
 //! Sits after `claims::read`; `commands/extract.rs` prints the result.
 
@@ -10,8 +11,9 @@ use serde::Serialize;
 use serde_json::{json, Map, Value};
 
 use crate::check::Draft;
-use crate::claims::Period;
-use crate::rulebook::Catalog;
+use crate::claims::{ClaimRules, Period, StatementClaim, Years};
+use crate::rulebook::schema::{FactKind, ParamValue};
+use crate::rulebook::{Catalog, Rulebook};
 
 /// What `extract` reads from one narrative.
 #[derive(Debug, Clone, Serialize)]
@@ -35,9 +37,16 @@ pub struct Unread {
     pub text: String,
 }
 
-/// Read a parsed draft into facts. `year` overrides the report year of the title line; facts
-/// are ordered as in the catalog when one is given.
-pub fn extract(draft: &Draft, catalog: Option<&Catalog>, year: Option<i64>) -> Extracted {
+/// Read a parsed draft into facts. `year` overrides the report year of the title line. With a
+/// rulebook, facts are ordered as in the catalog, statements are typed by it, and the history
+/// can name tiers by rank; without one, only what needs no catalog is written.
+pub fn extract(
+    draft: &Draft,
+    rules: &ClaimRules,
+    rulebook: Option<&Rulebook>,
+    year: Option<i64>,
+) -> Extracted {
+    let catalog = rulebook.map(|r| &r.catalog);
     let n = &draft.narrative;
     let c = &draft.claims;
     // path -> (current, previous); the first reading of each wins.
@@ -74,6 +83,11 @@ pub fn extract(draft: &Draft, catalog: Option<&Catalog>, year: Option<i64>) -> E
     for k in &c.counters {
         if let Some(f) = &k.fact {
             put(f, Period::Current, json!(k.n));
+        }
+    }
+    for st in &c.statements {
+        if let Some(v) = statement_value(st, catalog) {
+            put(&st.fact, st.period, v);
         }
     }
 
@@ -126,18 +140,22 @@ pub fn extract(draft: &Draft, catalog: Option<&Catalog>, year: Option<i64>) -> E
         .as_ref()
         .and_then(|t| t.id.clone())
         .or_else(|| c.movement.as_ref().and_then(|m| m.tier.id.clone()));
-    if let (Some(y), Some(m), Some(tier)) = (year, &c.movement, &stated_tier) {
-        // "remained on Tier 2 for the third consecutive year": the two years before were Tier 2.
-        if m.movement == crate::claims::Movement::Remained {
-            let years = m
-                .years
-                .as_ref()
-                .map_or(1, |(n, _)| n.saturating_sub(1).max(1));
-            let history: Vec<Value> = (1..=i64::from(years))
-                .map(|back| json!({ "year": y - back, "tier": tier }))
+    if let (Some(y), Some(tier)) = (year, &stated_tier) {
+        let history = history(draft, rules, rulebook, tier);
+        if !history.is_empty() {
+            let entries: Vec<Value> = history
+                .iter()
+                .enumerate()
+                .map(|(back, t)| json!({ "year": y - 1 - back as i64, "tier": t }))
                 .collect();
-            doc.insert("history".into(), Value::Array(history));
+            doc.insert("history".into(), Value::Array(entries));
         }
+    }
+    if stated_tier
+        .as_ref()
+        .is_some_and(|t| rules.history.special_case_tiers.contains(t))
+    {
+        doc.insert("special_case".into(), json!(true));
     }
     if c.movement.as_ref().is_some_and(|m| m.waiver.is_some()) {
         doc.insert("downgrade_waiver".into(), json!(true));
@@ -159,6 +177,93 @@ pub fn extract(draft: &Draft, catalog: Option<&Catalog>, year: Option<i64>) -> E
             movement: c.movement.as_ref().map(|m| m.movement.as_str().to_string()),
         },
         unread,
+    }
+}
+
+/// The tiers of the years before the report year, most recent first: what the intro states
+/// (`history.placements`), else the tier the movement implies (`history.movement_steps`), repeated
+/// for "for the Nth consecutive year" when the tier stayed the same.
+fn history(
+    draft: &Draft,
+    rules: &ClaimRules,
+    rulebook: Option<&Rulebook>,
+    stated: &str,
+) -> Vec<String> {
+    let c = &draft.claims;
+    if let Some(placements) = &c.placements {
+        let mut out = Vec::new();
+        for (tier, years) in placements {
+            let n = match years {
+                Years::Count(n) => i64::from(*n),
+                Years::Param(name) => match rulebook.and_then(|r| r.params.get(name)) {
+                    Some(d) => match d.value {
+                        ParamValue::Int(n) => n,
+                        _ => return out,
+                    },
+                    // Without the param the rest of the history is unknown.
+                    None => return out,
+                },
+            };
+            out.extend((0..n.clamp(0, 50)).map(|_| tier.clone()));
+        }
+        return out;
+    }
+    let Some(m) = &c.movement else {
+        return Vec::new();
+    };
+    let Some(step) = rules.history.movement_steps.get(&m.movement).copied() else {
+        return Vec::new();
+    };
+    if step == 0 {
+        // "remained on Tier 2 for the third consecutive year": the two years before were Tier 2.
+        let years = m
+            .years
+            .as_ref()
+            .map_or(1, |(n, _)| n.saturating_sub(1).max(1));
+        return (0..years).map(|_| stated.to_string()).collect();
+    }
+    let Some(tiers) = rulebook.map(|r| &r.tiers) else {
+        return Vec::new();
+    };
+    let rank = tiers
+        .iter()
+        .find(|t| t.id == stated)
+        .and_then(|t| t.rank)
+        .map(i64::from);
+    let Some(rank) = rank else {
+        return Vec::new();
+    };
+    tiers
+        .iter()
+        .find(|t| t.rank.map(i64::from) == Some(rank + step))
+        .map(|t| vec![t.id.clone()])
+        .unwrap_or_default()
+}
+
+/// A statement's value as the facts file writes it: typed by the fact's catalog type when the
+/// wording was captured (a year, a count, text, an enum value as written). `None` when it does
+/// not fit.
+fn statement_value(st: &StatementClaim, catalog: Option<&Catalog>) -> Option<Value> {
+    if !st.captured {
+        return Some(st.value.clone());
+    }
+    let def = catalog?.get(&st.fact)?;
+    let text = match &st.value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    match def.kind {
+        FactKind::Count | FactKind::Year => st.value.as_u64().map(|n| json!(n)),
+        FactKind::Text => Some(json!(text)),
+        FactKind::TextList => Some(json!([text])),
+        FactKind::Enum => {
+            let v = text.to_lowercase().replace([' ', '-'], "_");
+            def.values
+                .as_ref()
+                .is_some_and(|vs| vs.contains(&v))
+                .then(|| json!(v))
+        }
+        FactKind::Boolean | FactKind::Money => None,
     }
 }
 

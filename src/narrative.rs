@@ -39,6 +39,8 @@ pub struct SectionShape {
     pub pillar: Option<String>,
     /// Whether the section's figures are claims about the government (false for the profile).
     pub claims: bool,
+    /// Tier ids whose narratives do not have this section, even when it is required.
+    pub not_for: Vec<String>,
 }
 
 /// A narrative draft, parsed.
@@ -191,9 +193,24 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
                 let content = line.trim();
                 let start = line_start + lead;
                 let end = start + content.len();
-                // Headings stand on a line of their own.
+                // Headings stand on a line of their own. A section title is one even without a
+                // blank line before it (text copied from a web page often loses them).
+                let bare = strip_markdown_heading(content);
+                let heading_after_banner = || {
+                    n.heading.is_none()
+                        && n.sections.is_empty()
+                        && block.as_ref().is_some_and(|(s, e, b)| {
+                            let t = &text[*s..*e];
+                            !b && !t.contains('\n') && !t.trim_end().ends_with(['.', '?', '!'])
+                        })
+                        && read_heading(bare, 0, layout).is_some()
+                };
+                if block.is_some()
+                    && (section_for(bare, layout).is_some() || heading_after_banner())
+                {
+                    finish_block(&mut n, &mut block, &mut pending, layout);
+                }
                 if block.is_none() {
-                    let bare = strip_markdown_heading(content);
                     if let Some(id) = section_for(bare, layout) {
                         cover_pending(&mut n, &mut pending, start..end);
                         n.sections.push(Section {
@@ -205,7 +222,7 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
                         seen_content = true;
                         continue;
                     }
-                    if n.sections.is_empty() && n.intro.is_empty() && n.heading.is_none() {
+                    if n.sections.is_empty() && n.heading.is_none() && preamble_only(&n) {
                         let bare_start = start + (content.len() - bare.len());
                         if !seen_content {
                             if let Some(t) = read_title(bare, bare_start, layout) {
@@ -217,6 +234,8 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
                         }
                         if let Some(h) = read_heading(bare, bare_start, layout) {
                             cover_pending(&mut n, &mut pending, start..end);
+                            // Lines before the heading (a source's banner) are not the intro.
+                            n.intro.clear();
                             n.heading = Some(h);
                             seen_content = true;
                             continue;
@@ -246,6 +265,16 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
         n.directives.push(d);
     }
     n
+}
+
+/// Whether the intro so far holds only lines that cannot be prose (a banner or a title the
+/// layout does not know, e.g. "Trafficking in Persons Report 2018 - Country Narratives - X"):
+/// one-line blocks that end without a sentence mark. The heading may still follow them.
+fn preamble_only(n: &Narrative) -> bool {
+    n.intro.iter().all(|b| {
+        let t = n.text(&b.span);
+        !b.bullet && !t.contains('\n') && !t.trim_end().ends_with(['.', '?', '!'])
+    })
 }
 
 fn classify(line: &str, line_start: usize) -> Line {
@@ -393,10 +422,16 @@ fn section_for<'a>(bare: &str, layout: &'a Layout) -> Option<&'a str> {
     if name.is_empty() {
         return None;
     }
+    // A name ending in `*` matches any title that begins with the rest ("recommendations for *").
     layout
         .sections
         .iter()
-        .find(|s| s.names.contains(&name))
+        .find(|s| {
+            s.names.iter().any(|n| match n.strip_suffix('*') {
+                Some(prefix) => name.starts_with(prefix) && name.len() > prefix.len(),
+                None => *n == name,
+            })
+        })
         .map(|s| s.id.as_str())
 }
 
@@ -405,7 +440,12 @@ fn read_title(bare: &str, base: usize, layout: &Layout) -> Option<Title> {
     let country = caps.name("country")?;
     Some(Title {
         span: base..base + bare.len(),
-        year: caps.name("year").and_then(|y| y.as_str().parse().ok()),
+        // The year before the title ("2022 Trafficking in Persons Report: X") or after it
+        // ("Trafficking in Persons Report 2018 - Country Narratives - X").
+        year: caps
+            .name("year")
+            .or_else(|| caps.name("year_after"))
+            .and_then(|y| y.as_str().parse().ok()),
         country: country.as_str().trim().to_string(),
         country_span: base + country.start()..base + country.end(),
     })

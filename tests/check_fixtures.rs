@@ -5,120 +5,34 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod support;
 
-use serde::{Deserialize, Serialize};
-use tiercheck::cli::RulesArg;
-use tiercheck::commands::check::{execute, CheckArgs, CheckFormat};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
 
-#[derive(Debug, PartialEq, Serialize, Deserialize)]
-struct Expected {
-    code: String,
-    severity: String,
-    line: usize,
-    column: usize,
-}
-
-fn args(drafts: Vec<PathBuf>, facts: Option<PathBuf>) -> CheckArgs {
-    CheckArgs {
-        drafts,
-        facts,
-        rules: RulesArg { rules: None },
-        format: CheckFormat::Json,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        explain: None,
-        watch: false,
-    }
-}
-
-fn diagnostics(args: &CheckArgs) -> Vec<serde_json::Value> {
-    let (text, _) = match execute(args) {
-        Ok(ok) => ok,
-        Err(ds) => panic!(
-            "check could not run: {:?}",
-            ds.iter().map(|d| &d.message).collect::<Vec<_>>()
-        ),
-    };
-    let v: serde_json::Value = serde_json::from_str(&text).expect("check prints JSON");
-    v["diagnostics"].as_array().cloned().unwrap_or_default()
-}
-
-fn found(ds: &[serde_json::Value]) -> Vec<Expected> {
-    ds.iter()
-        .map(|d| Expected {
-            code: d["code"].as_str().unwrap_or_default().to_string(),
-            severity: d["severity"].as_str().unwrap_or_default().to_string(),
-            line: d["line"].as_u64().unwrap_or_default() as usize,
-            column: d["column"].as_u64().unwrap_or_default() as usize,
-        })
-        .collect()
-}
-
-/// Check every fixture in one run (rules load once) and group the findings by file name.
-fn by_file() -> std::collections::BTreeMap<PathBuf, Vec<Expected>> {
-    let all = fixtures();
-    let ds = diagnostics(&args(all.clone(), None));
-    let mut out: std::collections::BTreeMap<PathBuf, Vec<Expected>> =
-        all.iter().map(|p| (p.clone(), Vec::new())).collect();
-    for d in &ds {
-        let file = PathBuf::from(d["file"].as_str().unwrap_or_default());
-        out.entry(file)
-            .or_default()
-            .extend(found(std::slice::from_ref(d)));
-    }
-    out
-}
+use support::{args, compare_with_expectations, diagnostics, drafts, is_clean, Expected};
 
 fn fixtures() -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check");
-    let mut out: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("tests/check exists")
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "txt"))
-        .collect();
-    out.sort();
-    out
+    drafts("check")
+}
+
+/// Every fixture checked in one run, the findings grouped by draft.
+fn by_file() -> BTreeMap<PathBuf, Vec<Expected>> {
+    support::by_file(&fixtures(), &[])
 }
 
 #[test]
 fn every_fixture_gives_exactly_its_expected_diagnostics() {
-    let bless = std::env::var_os("TIERCHECK_BLESS").is_some();
-    let mut failures = Vec::new();
     let all = by_file();
     assert!(all.len() >= 20, "the fixture folder lost its drafts");
-    for (draft, actual) in all {
-        let expected_path = draft.with_extension("expected.yaml");
-        let expected: Option<Vec<Expected>> = std::fs::read_to_string(&expected_path)
-            .ok()
-            .map(|t| serde_yaml::from_str(&t).expect("expectation files are YAML lists"));
-        if expected.as_ref() != Some(&actual) {
-            if bless {
-                let text = serde_yaml::to_string(&actual).expect("serializable");
-                std::fs::write(&expected_path, text).expect("writable");
-            } else {
-                failures.push(format!(
-                    "{}:\n  expected {expected:?}\n  found    {actual:?}",
-                    draft.display()
-                ));
-            }
-        }
-    }
+    let failures = compare_with_expectations(all);
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 #[test]
 fn clean_drafts_in_every_accepted_shape_have_no_findings() {
     let all = by_file();
-    let clean: Vec<_> = all
-        .iter()
-        .filter(|(p, _)| {
-            p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with("clean"))
-        })
-        .collect();
+    let clean: Vec<_> = all.iter().filter(|(p, _)| is_clean(p)).collect();
     assert!(clean.len() >= 3);
     for (draft, ds) in clean {
         assert!(ds.is_empty(), "{}: {ds:?}", draft.display());
@@ -155,7 +69,7 @@ fn injected_fixtures_each_have_an_error_named_like_the_fixture() {
 
 #[test]
 fn json_output_is_sorted_and_summarised() {
-    let ds = diagnostics(&args(fixtures(), None));
+    let ds = diagnostics(&args(fixtures(), &[]));
     let keys: Vec<(String, u64, u64)> = ds
         .iter()
         .map(|d| {

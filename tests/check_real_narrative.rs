@@ -192,6 +192,12 @@ const INJECTIONS: &[(&str, &str, &str, &str)] = &[
         ", a significant increase from",
     ),
     (
+        "The government operated a 24-hour hotline",
+        "The government did not operate a hotline",
+        "statement-mismatch",
+        "did not operate a hotline",
+    ),
+    (
         "Tajikistan (Tier 2)",
         "Tajikistan (Tier 2 Watch List)",
         "tier-mismatch",

@@ -11,6 +11,7 @@ pub mod docs;
 pub mod money;
 pub mod numbers;
 pub mod openers;
+pub mod statements;
 pub mod structure;
 pub mod style;
 pub mod suppress;
@@ -51,11 +52,7 @@ impl CheckRules {
     ) -> Result<CheckRules, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let tiers: HashMap<String, (String, Option<u32>)> = match rulebook {
-            Some(rb) => rb
-                .tiers
-                .iter()
-                .map(|t| (t.id.clone(), (t.label.clone(), t.rank)))
-                .collect(),
+            Some(rb) => tiers_of_rulebook(rb),
             None => files
                 .get("ruleset.yaml")
                 .map(tiers_of_ruleset)
@@ -111,22 +108,7 @@ impl CheckRules {
             _ => None,
         };
         if let (Some(rb), Some(c)) = (rulebook, &claims) {
-            for (path, span) in &c.fact_paths {
-                if rb.catalog.get(path).is_none() {
-                    let mut d = Diagnostic::error(
-                        "unknown-fact",
-                        format!(
-                            "claim pattern names fact `{path}`, which the catalog does not declare"
-                        ),
-                    )
-                    .at(&c.file, span.clone());
-                    let names = rb.catalog.facts.iter().map(|f| f.path.as_str());
-                    if let Some(s) = yaml::did_you_mean(path, names) {
-                        d = d.with_help(format!("did you mean `{s}`?"));
-                    }
-                    problems.push(d);
-                }
-            }
+            problems.extend(rulebook_problems(c, rb));
         }
         match (claims, style, docs) {
             (Some(claims), Some(style), Some(mut docs)) if problems.is_empty() => {
@@ -144,6 +126,40 @@ impl CheckRules {
         }
     }
 
+    /// The rulebook and the check rules of one rules folder, as `Rulebook::from_files` then
+    /// [`CheckRules::load`] with it give them, but loaded side by side: the check rules' regexes
+    /// compile while the rulebook loads (the two are most of `check`'s start-up). The check rules
+    /// take their tiers from ruleset.yaml read on its own, and are checked against the rulebook
+    /// afterwards. A rulebook with problems is reported alone, as before; check rules with
+    /// problems, or with tiers other than the rulebook's, are loaded again with the rulebook. So
+    /// the result and the diagnostics are those of the sequential load.
+    pub fn load_with_rulebook(
+        files: &RuleFiles,
+    ) -> Result<(Rulebook, CheckRules), Vec<Diagnostic>> {
+        let (rulebook, early) = std::thread::scope(|scope| {
+            let rulebook = scope.spawn(|| Rulebook::from_files(files.clone()));
+            let early = CheckRules::load(files, None);
+            (rulebook.join(), early)
+        });
+        let rulebook = rulebook.unwrap_or_else(|_| {
+            Err(vec![Diagnostic::error(
+                "internal-error",
+                "loading the rules stopped unexpectedly",
+            )])
+        })?;
+        match early {
+            Ok(rules) if rules.tiers == tiers_of_rulebook(&rulebook) => {
+                let problems = rulebook_problems(&rules.claims, &rulebook);
+                if problems.is_empty() {
+                    Ok((rulebook, rules))
+                } else {
+                    Err(problems)
+                }
+            }
+            _ => CheckRules::load(files, Some(&rulebook)).map(|rules| (rulebook, rules)),
+        }
+    }
+
     /// A tier's label ("Tier 2 Watch List") for messages, or its id.
     pub fn tier_label(&self, id: &str) -> String {
         self.tiers
@@ -154,6 +170,36 @@ impl CheckRules {
     pub fn tier_rank(&self, id: &str) -> Option<u32> {
         self.tiers.get(id).and_then(|(_, r)| *r)
     }
+}
+
+/// Tier id -> (label, rank) of a loaded rulebook.
+fn tiers_of_rulebook(rb: &Rulebook) -> HashMap<String, (String, Option<u32>)> {
+    rb.tiers
+        .iter()
+        .map(|t| (t.id.clone(), (t.label.clone(), t.rank)))
+        .collect()
+}
+
+/// What the claim patterns get wrong about the rulebook: facts the catalog does not declare,
+/// statement values and history years that do not fit it.
+fn rulebook_problems(c: &ClaimRules, rb: &Rulebook) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    for (path, span) in &c.fact_paths {
+        if rb.catalog.get(path).is_none() {
+            let mut d = Diagnostic::error(
+                "unknown-fact",
+                format!("claim pattern names fact `{path}`, which the catalog does not declare"),
+            )
+            .at(&c.file, span.clone());
+            let names = rb.catalog.facts.iter().map(|f| f.path.as_str());
+            if let Some(s) = yaml::did_you_mean(path, names) {
+                d = d.with_help(format!("did you mean `{s}`?"));
+            }
+            problems.push(d);
+        }
+    }
+    problems.extend(c.check_against(rb));
+    problems
 }
 
 /// Tier ids, labels and ranks from ruleset.yaml, read loosely: the rulebook validates that file.
@@ -241,6 +287,7 @@ pub fn run_checks(
     structure::check(&ctx, &mut out);
     tier::check(&ctx, &mut out);
     numbers::check(&ctx, &mut out);
+    statements::check(&ctx, &mut out);
     money::check(&ctx, &mut out);
     openers::check(&ctx, &mut out);
     counters::check(&ctx, &mut out);
@@ -277,7 +324,18 @@ pub fn check_draft(
     sidecar: Option<&suppress::Sidecar>,
 ) -> Vec<Diagnostic> {
     let draft = Draft::read(file, rules);
-    let mut ds = run_checks(&draft, rules, facts);
+    check_read_draft(&draft, rules, facts, selection, sidecar)
+}
+
+/// [`check_draft`] of a draft already read (whose narrative also paired it with its facts).
+pub fn check_read_draft(
+    draft: &Draft,
+    rules: &CheckRules,
+    facts: Option<&FactContext<'_>>,
+    selection: &Selection,
+    sidecar: Option<&suppress::Sidecar>,
+) -> Vec<Diagnostic> {
+    let mut ds = run_checks(draft, rules, facts);
     ds.retain(|d| selection.allows(&d.code, &rules.docs));
     let mut ds = suppress::apply(ds, &draft.narrative, sidecar, rules, selection);
     crate::diagnostic::sort(&mut ds);
@@ -315,6 +373,7 @@ pub fn rust_codes() -> Vec<&'static str> {
         numbers::PARTS,
         numbers::COUNT_MISMATCH,
         numbers::COUNT_NOT_REPORTED,
+        statements::STATEMENT_MISMATCH,
         money::RATE,
         money::AMOUNT_MISMATCH,
         openers::OPENER_MISSING,

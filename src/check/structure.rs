@@ -116,7 +116,16 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
     let end = n.file.text.trim_end().len();
-    for shape in layout.sections.iter().filter(|s| s.required) {
+    // The heading's tier, for sections some tiers do not have (a special case has no pillars).
+    let tier = n
+        .heading
+        .as_ref()
+        .and_then(|h| ctx.rules.claims.tier_id(&h.tier_text));
+    for shape in layout
+        .sections
+        .iter()
+        .filter(|s| s.required && !tier.is_some_and(|t| s.not_for.iter().any(|x| x == t)))
+    {
         if !seen.contains_key(shape.id.as_str()) {
             out.push(
                 ctx.diag(

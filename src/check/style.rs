@@ -55,6 +55,10 @@ struct StyleRuleYaml {
     swap: IndexMap<String, String>,
     #[serde(default)]
     allow: Vec<String>,
+    /// Acronym rules: abbreviations the report spells out once for every narrative, so a
+    /// narrative may use them without spelling them out (but not before its own definition).
+    #[serde(default)]
+    known: Vec<String>,
     examples: Examples,
 }
 
@@ -79,6 +83,7 @@ enum Matcher {
     Acronym {
         token: Regex,
         allow: HashSet<String>,
+        known: HashSet<String>,
         undefined: String,
     },
 }
@@ -184,6 +189,7 @@ impl StyleRules {
                     Matcher::Acronym {
                         token,
                         allow: r.allow.iter().cloned().collect(),
+                        known: r.known.iter().cloned().collect(),
                         undefined: r
                             .message_undefined
                             .clone()
@@ -264,28 +270,28 @@ impl StyleRule {
                 out.sort_by_key(|h| h.span.start);
             }
             Matcher::Repetition { word, allow } => {
+                let mut words = Vec::new();
                 for (s, base) in sentences {
-                    let mut last: Option<regex::Match<'_>> = None;
-                    for m in word.find_iter(s) {
-                        if let Some(p) = last {
-                            let gap = &s[p.end()..m.start()];
-                            let same = p.as_str().eq_ignore_ascii_case(m.as_str());
-                            if same
-                                && !gap.is_empty()
-                                && gap.chars().all(|c| c == ' ' || c == '\t' || c == '\n')
-                                && !allow.contains(&m.as_str().to_lowercase())
-                                && !m.as_str().chars().all(|c| c.is_ascii_digit())
-                            {
-                                out.push(hit(base + p.start()..base + m.end(), m.as_str(), None));
-                            }
+                    word_spans(word, s, &mut words);
+                    for pair in words.windows(2) {
+                        let (p, m) = (&pair[0], &pair[1]);
+                        let (prev, this) = (&s[p.clone()], &s[m.clone()]);
+                        let gap = &s[p.end..m.start];
+                        if prev.eq_ignore_ascii_case(this)
+                            && !gap.is_empty()
+                            && gap.chars().all(|c| c == ' ' || c == '\t' || c == '\n')
+                            && !allow.contains(&this.to_lowercase())
+                            && !this.chars().all(|c| c.is_ascii_digit())
+                        {
+                            out.push(hit(base + p.start..base + m.end, this, None));
                         }
-                        last = Some(m);
                     }
                 }
             }
             Matcher::Acronym {
                 token,
                 allow,
+                known,
                 undefined,
             } => {
                 // Where each acronym is defined: "(SOPs)".
@@ -303,6 +309,10 @@ impl StyleRule {
                 }
                 let mut reported: HashSet<String> = HashSet::new();
                 for (s, base) in sentences {
+                    // A line in capitals only is a heading, not a sentence that uses acronyms.
+                    if !s.chars().any(char::is_lowercase) {
+                        continue;
+                    }
                     for m in token.find_iter(s) {
                         let t = m.as_str();
                         let key = stem(t).to_string();
@@ -320,6 +330,9 @@ impl StyleRule {
                                 out.push(hit(at..base + m.end(), t, None));
                             }
                             Some(_) => {
+                                reported.insert(key);
+                            }
+                            None if known.contains(t) || known.contains(&key) => {
                                 reported.insert(key);
                             }
                             None => {
@@ -352,6 +365,32 @@ impl StyleRule {
     }
 }
 
+/// The spans of the matches of `word` (the repetition rule's `\b\w+\b`, with ASCII word
+/// boundaries) in `s`, into `out`. In ASCII text those are exactly the longest runs of ASCII
+/// letters, digits and `_`, found here without the regex: matching every word of every sentence
+/// was the slowest language rule. Other text goes through the regex.
+fn word_spans(word: &Regex, s: &str, out: &mut Vec<Range<usize>>) {
+    out.clear();
+    if !s.is_ascii() {
+        out.extend(word.find_iter(s).map(|m| m.range()));
+        return;
+    }
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_word(bytes[i]) {
+            let start = i;
+            while i < bytes.len() && is_word(bytes[i]) {
+                i += 1;
+            }
+            out.push(start..i);
+        } else {
+            i += 1;
+        }
+    }
+}
+
 fn stem(t: &str) -> &str {
     t.strip_suffix('s').filter(|s| s.len() >= 2).unwrap_or(t)
 }
@@ -380,6 +419,35 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     .at(ctx.file(), h.span.clone())
                     .with_help(help),
             );
+        }
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The words found without the regex are the regex's matches, in any text.
+        #[test]
+        fn word_spans_are_the_regex_matches(s in "[a-zA-Z0-9_ ,.'()\t\n’é-]{0,40}") {
+            // As `PatternCompiler::compile` builds the repetition rule's `\b\w+\b`.
+            let word = regex::RegexBuilder::new(r"(?-u:\b)\w+(?-u:\b)")
+                .case_insensitive(true)
+                .build()
+                .expect("pattern");
+            let mut fast = Vec::new();
+            word_spans(&word, &s, &mut fast);
+            let slow: Vec<Range<usize>> = word.find_iter(&s).map(|m| m.range()).collect();
+            prop_assert_eq!(fast, slow);
+            // The same text without its non-ASCII characters takes the fast path.
+            let ascii: String = s.chars().filter(char::is_ascii).collect();
+            let mut fast = Vec::new();
+            word_spans(&word, &ascii, &mut fast);
+            let slow: Vec<Range<usize>> = word.find_iter(&ascii).map(|m| m.range()).collect();
+            prop_assert_eq!(fast, slow);
         }
     }
 }

@@ -2,23 +2,26 @@
 //! and (with `--facts`) the assessment of their facts. Prints human, JSON or SARIF output; exit 1
 //! when any error-severity finding remains, 2 when it could not run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::ValueEnum;
 use serde::Serialize;
 use serde_sarif::sarif;
 
-use crate::check::suppress::load_sidecar;
-use crate::check::{check_draft, CheckRules, FactContext, Selection};
+use crate::assessment::Assessment;
+use crate::check::suppress::{load_sidecar, Sidecar};
+use crate::check::{check_read_draft, CheckRules, Draft, FactContext, Selection};
 use crate::cli::RulesArg;
 use crate::diagnostic::{self, Diagnostic, HumanStyle, JsonDiagnostic, Severity};
 use crate::evaluate::evaluate;
 use crate::facts::Facts;
+use crate::narrative::Narrative;
 use crate::rulebook::{RuleFiles, Rulebook};
-use crate::source::{read_source, SourceFile};
+use crate::source::read_source;
 use crate::{eprint_diagnostics, expand_inputs, Exit};
 
 /// Draft file extensions taken from a folder.
@@ -101,8 +104,7 @@ pub fn run(args: &CheckArgs) -> Exit {
 
 /// Run `check` and return its output and exit status; `Err` when it could not run.
 pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
-    let (rulebook, files) = load(args)?;
-    let rules = CheckRules::load(&files, rulebook.as_ref())?;
+    let (rulebook, rules) = load(args)?;
     if let Some(code) = &args.explain {
         return match rules.docs.explain(code) {
             Some(text) => Ok((text, Exit::Clean)),
@@ -166,23 +168,27 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
     Ok((text, exit))
 }
 
-/// The rule files, and the full rulebook when facts are to be checked.
-fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, RuleFiles), Vec<Diagnostic>> {
-    let dir = args.rules.rules.as_deref();
+/// The check rules, and the full rulebook when facts are to be checked.
+fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
+    let files = match args.rules.rules.as_deref() {
+        Some(d) => RuleFiles::from_dir(d)?,
+        None => RuleFiles::bundled()?,
+    };
     if args.facts.is_some() {
-        let rb = Rulebook::load(dir)?;
-        let files = rb.files.clone();
-        Ok((Some(rb), files))
+        let (rb, rules) = CheckRules::load_with_rulebook(&files)?;
+        Ok((Some(rb), rules))
     } else {
-        let files = match dir {
-            Some(d) => RuleFiles::from_dir(d)?,
-            None => RuleFiles::bundled()?,
-        };
-        Ok((None, files))
+        Ok((None, CheckRules::load(&files, None)?))
     }
 }
 
 /// Check every draft. Fatal problems (a draft or facts file that cannot be read) stop the run.
+///
+/// Drafts are independent, so they are checked on every core, each worker taking the next draft
+/// from a shared queue, and merged in file order. It runs in two passes: the first reads each
+/// draft (text, sidecar, narrative, claims) and pairs it with its facts file; the second loads
+/// and assesses each facts file once however many drafts pair with it, checks the drafts, and
+/// drops each facts file's assessment as soon as its last draft is checked.
 pub fn check_paths(
     drafts: &[PathBuf],
     rules: &CheckRules,
@@ -190,33 +196,13 @@ pub fn check_paths(
     facts: Option<&Path>,
     selection: &Selection,
 ) -> Result<Report, Vec<Diagnostic>> {
-    // Drafts are independent: check them on every core, then merge in file order.
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8);
-    let chunk = drafts.len().div_ceil(workers).max(1);
-    let results: Vec<DraftResult> = std::thread::scope(|scope| {
-        let handles: Vec<_> = drafts
-            .chunks(chunk)
-            .map(|part| {
-                scope.spawn(move || {
-                    part.iter()
-                        .map(|path| check_one(path, rules, rulebook, facts, selection))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![Err(vec![Diagnostic::error(
-                        "internal-error",
-                        "a check worker stopped unexpectedly",
-                    )])]
-                })
-            })
-            .collect()
+    let read: Vec<Result<ReadDraft, Vec<Diagnostic>>> =
+        on_every_core(drafts.iter().collect(), |path| {
+            read_draft(path, rules, rulebook.and(facts))
+        });
+    let assessed = AssessedFacts::for_drafts(&read);
+    let results: Vec<DraftResult> = on_every_core(read, |r| {
+        check_read(r?, rules, rulebook, selection, &assessed)
     });
     let mut report = Report::default();
     let mut fatal = Vec::new();
@@ -235,69 +221,212 @@ pub fn check_paths(
     }
 }
 
+/// `work` applied to every item on every core (at most 8 threads), each thread taking the next
+/// item from a shared queue; the results in the items' order.
+fn on_every_core<T, R, F>(items: Vec<T>, work: F) -> Vec<Result<R, Vec<Diagnostic>>>
+where
+    T: Send,
+    R: Send,
+    F: Fn(T) -> Result<R, Vec<Diagnostic>> + Sync,
+{
+    let count = items.len();
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 8)
+        .min(count.max(1));
+    let queue = Mutex::new(items.into_iter().enumerate());
+    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
+    let mut done: Vec<(usize, Result<R, Vec<Diagnostic>>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..workers)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut out = Vec::new();
+                    while let Some((i, item)) = next() {
+                        out.push((i, work(item)));
+                    }
+                    out
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| {
+                    vec![(
+                        count,
+                        Err(vec![Diagnostic::error(
+                            "internal-error",
+                            "a check worker stopped unexpectedly",
+                        )]),
+                    )]
+                })
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
+}
+
 /// A draft's name and diagnostics, or why it could not be checked.
 type DraftResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
 
-/// Check one draft (with its facts when given): its name and diagnostics, or why it could not run.
-fn check_one(
-    path: &Path,
+/// A draft read and paired, waiting for its facts.
+struct ReadDraft {
+    name: String,
+    draft: Draft,
+    sidecar: Option<Sidecar>,
+    facts: Pairing,
+}
+
+/// Check a draft read by [`read_draft`], with the assessment of its facts: the second pass of
+/// [`check_paths`].
+fn check_read(
+    r: ReadDraft,
     rules: &CheckRules,
     rulebook: Option<&Rulebook>,
-    facts: Option<&Path>,
     selection: &Selection,
+    assessed: &AssessedFacts,
 ) -> DraftResult {
-    let file = match read_source(path) {
-        Ok(f) => f,
-        Err(d) => return Err(vec![d]),
+    let ReadDraft {
+        name,
+        draft,
+        sidecar,
+        facts,
+    } = r;
+    let mut ds = match (&facts, rulebook) {
+        (Pairing::Found(path), Some(rb)) => {
+            let entry = assessed.get(path, rb);
+            assessed.done(path);
+            let entry = entry?;
+            let ctx = FactContext {
+                facts: &entry.facts,
+                assessment: &entry.assessment,
+                rulebook: rb,
+            };
+            check_read_draft(&draft, rules, Some(&ctx), selection, sidecar.as_ref())
+        }
+        _ => check_read_draft(&draft, rules, None, selection, sidecar.as_ref()),
     };
+    if let Pairing::Missing(d) = facts {
+        ds.push(*d);
+    }
+    Ok((name, ds))
+}
+
+/// The facts file of a draft.
+enum Pairing {
+    /// No `--facts`: text-only checks.
+    None,
+    Found(PathBuf),
+    /// `--facts` names a folder without this draft's facts file: the warning to report.
+    Missing(Box<Diagnostic>),
+}
+
+/// Read one draft and its sidecar and find its facts file (`facts` is given only with a
+/// rulebook): the first pass of [`check_paths`].
+fn read_draft(
+    path: &Path,
+    rules: &CheckRules,
+    facts: Option<&Path>,
+) -> Result<ReadDraft, Vec<Diagnostic>> {
+    let file = read_source(path).map_err(|d| vec![d])?;
     let sidecar = load_sidecar(path)?;
-    let mut extra = Vec::new();
-    let facts_loaded = match (facts, rulebook) {
-        (Some(f), Some(rb)) => match facts_for(path, &file, f, rules) {
-            Some(fp) => match Facts::load(&fp, rb) {
-                Ok(fs) => Some(fs),
-                Err(ds) => return Err(ds),
-            },
-            None => {
-                extra.push(
-                    Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
-                        .at(&file, 0..0)
-                        .with_help("name the facts file with `--facts FILE`, or lay facts out as `<folder>/<year>/<country>.yaml`"),
-                );
-                None
-            }
+    let draft = Draft::read(&file, rules);
+    let facts = match facts {
+        None => Pairing::None,
+        Some(f) => match facts_for(path, &draft.narrative, f) {
+            Some(fp) => Pairing::Found(fp),
+            None => Pairing::Missing(Box::new(
+                Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
+                    .at(&file, 0..0)
+                    .with_help("name the facts file with `--facts FILE`, or lay facts out as `<folder>/<year>/<country>.yaml`"),
+            )),
         },
-        _ => None,
     };
-    let assessment = facts_loaded
-        .as_ref()
-        .zip(rulebook)
-        .map(|(f, rb)| evaluate(rb, f));
-    let ctx = match (&facts_loaded, &assessment, rulebook) {
-        (Some(f), Some(a), Some(rb)) => Some(FactContext {
-            facts: f,
-            assessment: a,
-            rulebook: rb,
-        }),
-        _ => None,
-    };
-    let mut ds = check_draft(&file, rules, ctx.as_ref(), selection, sidecar.as_ref());
-    ds.append(&mut extra);
-    Ok((file.name.clone(), ds))
+    Ok(ReadDraft {
+        name: file.name.clone(),
+        draft,
+        sidecar,
+        facts,
+    })
+}
+
+/// A facts file and its assessment.
+struct Assessed {
+    facts: Facts,
+    assessment: Assessment,
+}
+
+type AssessedResult = Result<Arc<Assessed>, Vec<Diagnostic>>;
+
+/// Each facts file's assessment, computed by the first draft that needs it and shared with the
+/// others (a folder of drafts may hold several drafts of one country); dropped by the worker that
+/// checks its last draft.
+struct AssessedFacts {
+    slots: HashMap<PathBuf, Slot>,
+}
+
+struct Slot {
+    /// Drafts paired with this file and not yet checked.
+    waiting: AtomicUsize,
+    value: Mutex<Option<AssessedResult>>,
+}
+
+impl AssessedFacts {
+    fn for_drafts(read: &[Result<ReadDraft, Vec<Diagnostic>>]) -> AssessedFacts {
+        let mut slots: HashMap<PathBuf, Slot> = HashMap::new();
+        for r in read.iter().flatten() {
+            if let Pairing::Found(path) = &r.facts {
+                slots
+                    .entry(path.clone())
+                    .or_insert_with(|| Slot {
+                        waiting: AtomicUsize::new(0),
+                        value: Mutex::new(None),
+                    })
+                    .waiting
+                    .fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        AssessedFacts { slots }
+    }
+
+    /// Load and assess `path` the first time; later calls (from any thread) share the result.
+    fn get(&self, path: &Path, rb: &Rulebook) -> AssessedResult {
+        let Some(slot) = self.slots.get(path) else {
+            return load_assessed(path, rb);
+        };
+        let mut value = slot.value.lock().unwrap_or_else(PoisonError::into_inner);
+        value.get_or_insert_with(|| load_assessed(path, rb)).clone()
+    }
+
+    /// One more draft of `path` has its assessment; after the last, only the drafts still being
+    /// checked hold it, and the last of them frees it.
+    fn done(&self, path: &Path) {
+        if let Some(slot) = self.slots.get(path) {
+            if slot.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
+                let freed = slot
+                    .value
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take();
+                drop(freed);
+            }
+        }
+    }
+}
+
+fn load_assessed(path: &Path, rb: &Rulebook) -> AssessedResult {
+    let facts = Facts::load(path, rb)?;
+    let assessment = evaluate(rb, &facts);
+    Ok(Arc::new(Assessed { facts, assessment }))
 }
 
 /// The facts file of a draft: `--facts FILE` as given; in a folder, by year and country
 /// (`<dir>/<year>/<country>.yaml`, `<dir>/<country>.yaml`), else by the draft's file name.
-fn facts_for(
-    draft: &Path,
-    file: &Arc<SourceFile>,
-    facts: &Path,
-    rules: &CheckRules,
-) -> Option<PathBuf> {
+fn facts_for(draft: &Path, n: &Narrative, facts: &Path) -> Option<PathBuf> {
     if !facts.is_dir() {
         return Some(facts.to_path_buf());
     }
-    let n = crate::narrative::parse(file, &rules.claims.layout);
     let stem = draft
         .file_stem()
         .and_then(|s| s.to_str())

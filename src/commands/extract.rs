@@ -72,7 +72,7 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     let rules = CheckRules::load(&files, rulebook.as_ref())?;
     let file = read_source(&args.narrative).map_err(|d| vec![d])?;
     let draft = Draft::read(&file, &rules);
-    let out = extract(&draft, rulebook.as_ref().map(|r| &r.catalog), args.year);
+    let out = extract(&draft, &rules.claims, rulebook.as_ref(), args.year);
     let fail = |e: String| {
         vec![Diagnostic::error(
             "internal-error",

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Wall time of `tiercheck check` over generated reports of 94, 188 and 376 countries, with their
+# facts (each draft paired by country and year from the facts folder) and text-only.
+#
+#   sh benches/check_wall.sh [CORPUS_DIR]     (default: a fresh temporary folder)
+#
+# The corpora are the bench's (benches/pipeline.rs): synthetic facts files and the drafts
+# `tiercheck draft` writes from them, some with slips for `check` to report. Each figure is the
+# fastest and the median of 11 runs, in seconds; `cpu` is user + system time of the median run
+# (measured with GNU time, `/usr/bin/time`).
+set -eu
+cd "$(dirname "$0")/.."
+DIR=${1:-$(mktemp -d)}
+RUNS=11
+cargo build --release --quiet
+TIERCHECK_BENCH_CORPUS="$DIR" cargo bench --quiet --bench pipeline >/dev/null
+BIN=target/release/tiercheck
+
+time_runs() {
+    for _ in $(seq $RUNS); do
+        /usr/bin/time -f "%e %U %S" "$@" 2>&1 >/dev/null | tail -n 1
+    done | sort -n | awk '{ w[NR] = $1; c[NR] = $2 + $3 }
+        END { m = int((NR + 1) / 2); printf "min %.3f  median %.3f  cpu %.2f\n", w[1], w[m], c[m] }'
+}
+
+echo "cores: $(nproc)"
+for n in 94 188 376; do
+    printf '%4d narratives with facts:  ' "$n"
+    time_runs "$BIN" check "$DIR/$n/drafts" --facts "$DIR/$n/facts" --format json
+    printf '%4d narratives, text-only:  ' "$n"
+    time_runs "$BIN" check "$DIR/$n/drafts" --format json
+done

@@ -1,0 +1,91 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! `statement-mismatch`: what a draft states about yes/no, enum and single-figure facts is
+//! checked against the facts. Each case edits the draft generated from the Tajikistan facts so
+//! that one statement contradicts them, and expects exactly one error, at the edited words.
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+const FACTS: &str = "reports/2022/tajikistan.yaml";
+
+/// The words replaced, their replacement, and the words of the replacement the error points at.
+const CASES: &[(&str, &str, &str)] = &[
+    (
+        "prescribed penalties of five to eight years",
+        "prescribed penalties of five to 10 years",
+        "10",
+    ),
+    (
+        "The government operated a hotline",
+        "The government did not operate a hotline",
+        "did not operate a hotline",
+    ),
+    (
+        "criminalized sex trafficking and labor trafficking",
+        "criminalized labor trafficking but not sex trafficking",
+        "but not sex trafficking",
+    ),
+];
+
+fn tiercheck() -> Command {
+    Command::cargo_bin("tiercheck").unwrap()
+}
+
+fn check(draft: &std::path::Path) -> Value {
+    let out = tiercheck()
+        .args([
+            "check",
+            draft.to_str().unwrap(),
+            "--facts",
+            FACTS,
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn errors(report: &Value) -> Vec<Value> {
+    report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["severity"] == "error")
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_statement_contradicting_the_facts_is_an_error_at_its_words() {
+    let out = tiercheck().args(["draft", FACTS]).output().unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let clean = String::from_utf8(out.stdout).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tajikistan.txt");
+    std::fs::write(&path, &clean).unwrap();
+    assert_eq!(
+        errors(&check(&path)),
+        Vec::<Value>::new(),
+        "the clean draft"
+    );
+
+    for (old, new, at) in CASES {
+        assert!(clean.contains(old), "the draft no longer says `{old}`");
+        let edited = clean.replacen(old, new, 1);
+        std::fs::write(&path, &edited).unwrap();
+        let errs = errors(&check(&path));
+        assert_eq!(errs.len(), 1, "{new}: {errs:#?}");
+        let e = &errs[0];
+        assert_eq!(e["code"], "statement-mismatch", "{new}: {e:#}");
+        let offset = edited.find(new).unwrap() + new.find(at).unwrap();
+        let line = edited[..offset].matches('\n').count() + 1;
+        let line_start = edited[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let column = edited[line_start..offset].chars().count() + 1;
+        assert_eq!(
+            (e["line"].as_u64(), e["column"].as_u64()),
+            (Some(line as u64), Some(column as u64)),
+            "{new}: {e:#}"
+        );
+    }
+}
