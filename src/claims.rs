@@ -15,6 +15,8 @@ use std::sync::Arc;
 
 use indexmap::IndexMap;
 use regex::{Regex, RegexBuilder};
+
+use crate::prefilter::Prefilter;
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::Diagnostic;
@@ -394,6 +396,9 @@ pub struct ClaimRules {
     counters: Regex,
     counter_facts: Vec<(String, Regex)>,
     statements: Vec<StatementPattern>,
+    /// Which count and statement patterns are worth running on a sentence.
+    count_filter: Prefilter,
+    statement_filter: Prefilter,
     pub history: HistoryRules,
     number: Regex,
     percent_words: Vec<String>,
@@ -491,25 +496,53 @@ impl<'a> PatternCompiler<'a> {
     }
 }
 
-/// `\b` and `\B` as ASCII word boundaries. A Unicode word boundary stops the fast (lazy DFA)
-/// engine on any non-ASCII text (curly quotes, dashes), which made matching several times slower;
-/// letters and digits around the patterns' words are ASCII in the house style.
+/// `\b`, `\B`, `\w` and `\d` as their ASCII forms. A Unicode word boundary stops the fast
+/// (lazy DFA) engine on any non-ASCII text (curly quotes, dashes), and a Unicode `\w` is a class of
+/// hundreds of ranges that made each pattern with `(?:[\w-]+ ){0,4}` take a millisecond to
+/// compile. The patterns' words are English, ASCII in the house style; `\p{L}` still names any
+/// letter where a pattern needs one.
 fn ascii_word_boundaries(pattern: &str) -> String {
     let mut out = String::with_capacity(pattern.len() + 16);
-    let mut chars = pattern.chars();
+    let mut chars = pattern.chars().peekable();
+    // Inside a character class (`[...]`), where `\w` must become ranges.
+    let mut in_class = false;
     while let Some(c) = chars.next() {
-        if c != '\\' {
-            out.push(c);
-            continue;
+        match c {
+            '[' if !in_class => {
+                in_class = true;
+                out.push(c);
+                // A `]` first (or after `^`) is a literal, not the end of the class.
+                if chars.peek() == Some(&'^') {
+                    out.extend(chars.next());
+                }
+                if chars.peek() == Some(&']') {
+                    out.extend(chars.next());
+                }
+                continue;
+            }
+            ']' if in_class => {
+                in_class = false;
+                out.push(c);
+                continue;
+            }
+            '\\' => {}
+            _ => {
+                out.push(c);
+                continue;
+            }
         }
-        match chars.next() {
-            Some('b') => out.push_str(r"(?-u:\b)"),
-            Some('B') => out.push_str(r"(?-u:\B)"),
-            Some(n) => {
+        match (chars.next(), in_class) {
+            (Some('b'), false) => out.push_str(r"(?-u:\b)"),
+            (Some('B'), false) => out.push_str(r"(?-u:\B)"),
+            (Some('w'), false) => out.push_str(r"(?-u:\w)"),
+            (Some('d'), false) => out.push_str("[0-9]"),
+            (Some('w'), true) => out.push_str("0-9A-Za-z_"),
+            (Some('d'), true) => out.push_str("0-9"),
+            (Some(n), _) => {
                 out.push('\\');
                 out.push(n);
             }
-            None => out.push('\\'),
+            (None, _) => out.push('\\'),
         }
     }
     out
@@ -732,7 +765,7 @@ impl ClaimRules {
         file: &Arc<SourceFile>,
         tier_ids: &[String],
     ) -> Result<ClaimRules, Vec<Diagnostic>> {
-        let (y, spans): (ClaimsYaml, SpanIndex) = yaml::load(file)?;
+        let (mut y, spans): (ClaimsYaml, SpanIndex) = yaml::load(file)?;
         let v = &y.vocabulary;
         let tens: Vec<&str> = v
             .numbers
@@ -783,6 +816,18 @@ impl ClaimRules {
             ("month", month),
             ("currency", currency),
         ];
+        // The statements are most of the patterns: they compile on a thread of their own while
+        // the rest compile here.
+        let statements_job = {
+            let (file, spans, placeholders) = (file.clone(), spans.clone(), placeholders.clone());
+            let list = std::mem::take(&mut y.statements);
+            std::thread::spawn(move || {
+                let mut c = PatternCompiler::new(&file, &spans, &placeholders);
+                let statements = compile_statements(&mut c, &list, &spans);
+                let filter = Prefilter::new(statements.iter().map(|p| p.re.as_str()));
+                (statements, filter, c.problems, list)
+            })
+        };
         let mut c = PatternCompiler::new(file, &spans, &placeholders);
 
         let report_title = c.compile("report_title", &y.report_title);
@@ -868,7 +913,7 @@ impl ClaimRules {
         let movement_years = c.compile("movement_years", &y.movement_years);
         let waiver = c.compile("waiver", &y.waiver);
         let opener = c.compile("openers.pattern", &y.openers.pattern);
-        let counts = y
+        let counts: Vec<CountPattern> = y
             .counts
             .iter()
             .enumerate()
@@ -969,7 +1014,20 @@ impl ClaimRules {
                 Some((m.fact.clone(), re))
             })
             .collect();
-        let statements = compile_statements(&mut c, &y.statements, &spans);
+        let count_filter = Prefilter::new(counts.iter().map(|p| p.re.as_str()));
+        let (statements, statement_filter, statement_problems, statements_yaml) =
+            match statements_job.join() {
+                Ok(done) => done,
+                Err(_) => {
+                    return Err(vec![Diagnostic::error(
+                        "internal-error",
+                        "compiling the statement patterns stopped unexpectedly",
+                    )
+                    .at(file, 0..0)])
+                }
+            };
+        y.statements = statements_yaml;
+        c.problems.extend(statement_problems);
         let history = compile_history(&mut c, y.history.as_ref(), tier_ids, &spans);
         let number_re = c.compile("vocabulary.numbers", &number);
         let rec_openings = y
@@ -1078,6 +1136,8 @@ impl ClaimRules {
             counters,
             counter_facts,
             statements,
+            count_filter,
+            statement_filter,
             history,
             number,
             percent_words: y.percent_words.iter().map(|w| w.to_lowercase()).collect(),
@@ -1506,9 +1566,14 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
         }
         let st = &text[s.clone()];
         let scanned = scan_numbers(st, s.start, rules);
+        let candidates = Candidates {
+            counts: rules.count_filter.candidates(st),
+            statements: rules.statement_filter.candidates(st),
+        };
         let place = Place {
             section: section.unwrap_or(INTRO),
             movement_years: movement_years.as_ref(),
+            candidates: &candidates,
         };
         let first_count = read_sentence(
             st,
@@ -1520,7 +1585,7 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
             &mut claims,
         );
         previous_sentence = Some((s.clone(), scanned, first_count));
-        read_statements(st, s, rules, place.section, &mut claims);
+        read_statements(st, s, rules, &place, &mut claims);
     }
     claims
 }
@@ -1531,18 +1596,26 @@ fn read_statements(
     st: &str,
     s: &Range<usize>,
     rules: &ClaimRules,
-    section: &str,
+    place: &Place<'_>,
     claims: &mut Claims,
 ) {
+    let section = place.section;
     let mut read: Vec<(&str, Period)> = Vec::new();
-    for p in &rules.statements {
+    for (i, p) in rules.statements.iter().enumerate() {
         if !p.sections.is_empty() && !p.sections.iter().any(|id| id == section) {
+            continue;
+        }
+        if !place.candidates.statements.get(i).copied().unwrap_or(true) {
             continue;
         }
         if p.facts
             .iter()
             .all(|f| read.contains(&(f.as_str(), p.period)))
         {
+            continue;
+        }
+        // `is_match` first: it needs no capture slots, and most patterns miss most sentences.
+        if !p.re.is_match(st) {
             continue;
         }
         let Some(c) = p.re.captures(st) else { continue };
@@ -1692,6 +1765,13 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
 struct Place<'a> {
     section: &'a str,
     movement_years: Option<&'a Range<usize>>,
+    candidates: &'a Candidates,
+}
+
+/// Which count and statement patterns can match one sentence (see [`crate::prefilter`]).
+struct Candidates {
+    counts: Vec<bool>,
+    statements: Vec<bool>,
 }
 
 /// Read the figures of one sentence into `claims`. Returns the first current count, for a
@@ -1729,7 +1809,13 @@ fn read_sentence(
 
     // Money first: its figures are never counts.
     let mut money_here: Vec<MoneyClaim> = Vec::new();
-    for c in rules.money.captures_iter(st) {
+    for c in rules
+        .money
+        .is_match(st)
+        .then(|| rules.money.captures_iter(st))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(amount), Some(cur), Some(usd)) = (
             c.get(0),
             c.name("amount"),
@@ -1809,8 +1895,11 @@ fn read_sentence(
 
     // Counts by pattern.
     let mut counts: Vec<CountClaim> = Vec::new();
-    for p in &rules.counts {
+    for (i, p) in rules.counts.iter().enumerate() {
         if !p.sections.is_empty() && !p.sections.iter().any(|id| id == place.section) {
+            continue;
+        }
+        if !place.candidates.counts.get(i).copied().unwrap_or(true) || !p.re.is_match(st) {
             continue;
         }
         for c in p.re.captures_iter(st) {
@@ -2007,7 +2096,13 @@ fn read_sentence(
     }
 
     // Counters.
-    for c in rules.counters.captures_iter(st) {
+    for c in rules
+        .counters
+        .is_match(st)
+        .then(|| rules.counters.captures_iter(st))
+        .into_iter()
+        .flatten()
+    {
         let (Some(whole), Some(nm)) = (c.get(0), c.name("n")) else {
             continue;
         };
@@ -2033,6 +2128,9 @@ fn read_sentence(
 
     // Parts of a whole.
     for p in &rules.parts {
+        if !p.re.is_match(st) {
+            continue;
+        }
         for c in p.re.captures_iter(st) {
             let Some(parts_m) = c.name("parts") else {
                 continue;
@@ -2129,11 +2227,15 @@ mod tests {
     }
 
     #[test]
-    fn word_boundaries_become_ascii_and_escapes_survive() {
-        assert_eq!(
-            ascii_word_boundaries(r"\bon\B\\b\d"),
-            r"(?-u:\b)on(?-u:\B)\\b\d"
-        );
+    fn word_classes_become_ascii_and_escapes_survive() {
+        for (pattern, ascii) in [
+            (r"\bon\B\\b\d", r"(?-u:\b)on(?-u:\B)\\b[0-9]"),
+            (r"(?:[\w-]+ ){0,3}\w+", r"(?:[0-9A-Za-z_-]+ ){0,3}(?-u:\w)+"),
+            (r"[^\d.]\[\w\]", r"[^0-9.]\[(?-u:\w)\]"),
+            (r"[]\w]", r"[]0-9A-Za-z_]"),
+        ] {
+            assert_eq!(ascii_word_boundaries(pattern), ascii, "{pattern}");
+        }
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub mod facts;
 pub mod impact;
 pub mod jsonschema;
 pub mod narrative;
+pub mod prefilter;
 pub mod render;
 pub mod rulebook;
 pub mod ruletest;
