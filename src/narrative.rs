@@ -105,6 +105,16 @@ pub struct Directive {
 }
 
 impl Narrative {
+    /// The report year: the title line's, else a year in the file's name (`tajikistan-2022.txt`).
+    pub fn report_year(&self, path: &std::path::Path) -> Option<i32> {
+        self.title.as_ref().and_then(|t| t.year).or_else(|| {
+            let stem = path.file_stem()?.to_str()?;
+            stem.split(|c: char| !c.is_ascii_digit())
+                .find(|p| p.len() == 4 && (p.starts_with("19") || p.starts_with("20")))
+                .and_then(|p| p.parse().ok())
+        })
+    }
+
     /// The text of a span.
     pub fn text(&self, span: &Range<usize>) -> &str {
         self.file.text.get(span.clone()).unwrap_or("")

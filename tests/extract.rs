@@ -205,3 +205,27 @@ fn published_tajikistan_narrative_extracts_to_its_facts() {
         ]
     );
 }
+
+#[test]
+fn the_report_year_comes_from_the_file_name_when_no_title_line_says_it() {
+    let draft = tiercheck(&[
+        "draft".as_ref(),
+        crate_dir().join("reports/2022/veloria.yaml").as_os_str(),
+    ]);
+    assert!(
+        !draft.contains("Trafficking in Persons Report"),
+        "a title line"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("veloria-2022.txt");
+    std::fs::write(&path, &draft).unwrap();
+    let json = tiercheck(&[
+        "extract".as_ref(),
+        path.as_os_str(),
+        "--format".as_ref(),
+        "json".as_ref(),
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["facts"]["year"], 2022, "{json}");
+    assert_eq!(v["facts"]["period"], 2021, "{json}");
+}

@@ -432,16 +432,7 @@ fn facts_for(draft: &Path, n: &Narrative, facts: &Path) -> Option<PathBuf> {
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_lowercase();
-    let year = n
-        .title
-        .as_ref()
-        .and_then(|t| t.year)
-        .map(|y| y.to_string())
-        .or_else(|| {
-            stem.split(|c: char| !c.is_ascii_digit())
-                .find(|p| p.len() == 4)
-                .map(str::to_string)
-        });
+    let year = n.report_year(draft).map(|y| y.to_string());
     let country = n
         .heading
         .as_ref()

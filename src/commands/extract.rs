@@ -31,7 +31,7 @@ pub struct ExtractArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t)]
     pub format: ExtractFormat,
-    /// The report year, when the narrative has no title line that says it
+    /// The report year, when neither a title line nor the file name (`tajikistan-2022.txt`) says it
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i64>,
     #[command(flatten)]
@@ -72,7 +72,10 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     let rules = CheckRules::load(&files, rulebook.as_ref())?;
     let file = read_source(&args.narrative).map_err(|d| vec![d])?;
     let draft = Draft::read(&file, &rules);
-    let out = extract(&draft, &rules.claims, rulebook.as_ref(), args.year);
+    let year = args
+        .year
+        .or_else(|| draft.narrative.report_year(&args.narrative).map(i64::from));
+    let out = extract(&draft, &rules.claims, rulebook.as_ref(), year);
     let fail = |e: String| {
         vec![Diagnostic::error(
             "internal-error",
