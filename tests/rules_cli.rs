@@ -738,3 +738,32 @@ fn watch_prints_what_a_save_changes_and_survives_a_bad_save() {
         seen.join("\n")
     );
 }
+
+#[test]
+fn rewording_an_opener_qualifier_shows_in_the_diff_for_the_countries_it_applies_to() {
+    let (_tmp, dir) = rules_copy();
+    edit(
+        &dir.join("pillars.yaml"),
+        "    adjective: inadequate",
+        "    adjective: insufficient",
+    );
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "rules", "--rules"])
+        .arg(&dir)
+        .args(["reports/2022/tajikistan.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let changes = &v["changed"][0]["changes"];
+    assert_eq!(
+        changes,
+        &serde_json::json!([{
+            "kind": "pillar",
+            "id": "protection",
+            "before": "maintained (inadequate)",
+            "after": "maintained (insufficient)"
+        }]),
+        "{v:#}"
+    );
+}
