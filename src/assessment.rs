@@ -131,6 +131,21 @@ pub struct PillarResult {
     pub qualifier: Option<QualifierResult>,
 }
 
+impl PillarResult {
+    /// The trend as the opener words it: `slightly increased`, `maintained (inadequate)`.
+    pub fn opener_words(&self) -> String {
+        let q = self.qualifier.as_ref();
+        let mut s = q
+            .and_then(|q| q.adverb.as_deref())
+            .map_or(String::new(), |a| format!("{a} "));
+        s.push_str(self.trend.as_str());
+        if let Some(adj) = q.and_then(|q| q.adjective.as_deref()) {
+            s.push_str(&format!(" ({adj})"));
+        }
+        s
+    }
+}
+
 /// The words an opener adds to a pillar's trend, and the rule that chose them.
 #[derive(Debug, Clone, Serialize)]
 pub struct QualifierResult {

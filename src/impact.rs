@@ -84,20 +84,8 @@ pub fn compare(before: &Assessment, after: &Assessment) -> Vec<Change> {
         out.push(Change::new("flags", None, Some(show(&fb)), Some(show(&fa))));
     }
     for id in union(before.pillars.keys(), after.pillars.keys()) {
-        // The trend as the opener words it: "slightly increased", "maintained (inadequate)".
-        let opener = |p: &crate::assessment::PillarResult| {
-            let q = p.qualifier.as_ref();
-            let adverb = q.and_then(|q| q.adverb.as_deref());
-            let adjective = q.and_then(|q| q.adjective.as_deref());
-            let mut s = adverb.map_or(String::new(), |a| format!("{a} "));
-            s.push_str(p.trend.as_str());
-            if let Some(adj) = adjective {
-                s.push_str(&format!(" ({adj})"));
-            }
-            s
-        };
-        let b = before.pillars.get(&id).map(opener);
-        let a = after.pillars.get(&id).map(opener);
+        let b = before.pillars.get(&id).map(|p| p.opener_words());
+        let a = after.pillars.get(&id).map(|p| p.opener_words());
         if b != a {
             out.push(Change::new("pillar", Some(&id), b, a));
         }

@@ -149,9 +149,9 @@ pub fn text(a: &Assessment) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "    {:<14}{:<12}{:>+4}  {}",
+            "    {:<14}{:<24}{:>+4}  {}",
             id,
-            p.trend.as_str(),
+            p.opener_words(),
             p.score,
             why.join("; ")
         );
