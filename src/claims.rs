@@ -61,6 +61,10 @@ struct ClaimsYaml {
     /// ("compared with none in 2020", "up from no convictions").
     #[serde(default)]
     previous_zero: Option<String>,
+    /// Wording right after a count that gives the previous period's figure in brackets
+    /// ("initiated 17 investigations (10 in 2017)"); its `n` group is the previous figure.
+    #[serde(default)]
+    previous_in_brackets: Option<String>,
     #[serde(default)]
     parts: Vec<PartsYaml>,
     /// Inside the parts of a whole, the wording that opens a breakdown of one part ("127
@@ -210,6 +214,10 @@ struct CountYaml {
     same_as_previous: bool,
     #[serde(default)]
     sections: Vec<String>,
+    /// The figure is no count of any fact (a subset: "Of the 348, the police identified 285"):
+    /// it is read so that no later pattern reads it. Names no fact.
+    #[serde(default)]
+    ignore: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -389,6 +397,7 @@ pub struct ClaimRules {
     comparisons: Vec<(Option<Trend>, Regex)>,
     previous_period: Regex,
     previous_zero: Option<Regex>,
+    previous_in_brackets: Option<Regex>,
     parts: Vec<PartsPattern>,
     parts_stop: Option<Regex>,
     reference_before: Option<Regex>,
@@ -922,7 +931,15 @@ impl ClaimRules {
                 let re = c.compile(&path, &p.pattern)?;
                 let mut facts: Vec<String> = p.fact.iter().cloned().collect();
                 facts.extend(p.facts.iter().cloned());
-                if facts.is_empty() {
+                if facts.is_empty() != p.ignore {
+                    if p.ignore {
+                        c.error(
+                            &format!("counts[{i}]"),
+                            "a count pattern with `ignore: true` names a fact".to_string(),
+                            "remove `fact`/`facts`: an ignored figure is read into no fact",
+                        );
+                        return None;
+                    }
                     c.error(
                         &format!("counts[{i}]"),
                         "a count pattern names no fact".to_string(),
@@ -977,6 +994,11 @@ impl ClaimRules {
             .previous_zero
             .as_ref()
             .and_then(|p| c.compile("previous_zero", p));
+        let previous_in_brackets = y
+            .previous_in_brackets
+            .as_deref()
+            .and_then(|p| c.compile("previous_in_brackets", p))
+            .filter(|re| c.require_group("previous_in_brackets", re, "n"));
         let parts_stop = y
             .parts_stop
             .as_ref()
@@ -1125,6 +1147,7 @@ impl ClaimRules {
             comparisons,
             previous_period,
             previous_zero,
+            previous_in_brackets,
             parts,
             parts_stop,
             reference_before,
@@ -1794,8 +1817,27 @@ fn read_sentence(
         .min_by_key(|(start, _, _)| *start);
     let split = marker.map_or(st.len(), |(start, _, _)| start);
     let prev_from = marker.map_or(st.len(), |(_, end, _)| end);
+    // A comparison speaks for its clause: the previous period ends at the next `;`, and the
+    // figures it compares are after the last `;` before it ("referred 148 victims; 24 percent
+    // in 2022, compared with 23 percent in 2021").
+    let clause_start = st[..split].rfind(';').map_or(0, |i| i + 1);
+    let prev_to = st[prev_from..]
+        .find(';')
+        .map_or(st.len(), |i| prev_from + i);
+    // "compared with 80 in 2019 and 74 in 2018": after the first period it names, the figures
+    // are of earlier periods, neither this one nor the previous one.
+    let earlier_from = marker
+        .and_then(|_| {
+            let m = rules.previous_period.find(&st[prev_from..prev_to])?;
+            let figure_before = scanned.iter().any(|f| {
+                f.span.start >= base + prev_from && f.span.start < base + prev_from + m.start()
+            });
+            figure_before.then_some(prev_from + m.end())
+        })
+        .unwrap_or(prev_to);
+    let earlier = |at: usize| at >= earlier_from && at < prev_to;
     let period_of = |at: usize| {
-        if at >= prev_from {
+        if at >= prev_from && at < prev_to {
             Period::Previous
         } else {
             Period::Current
@@ -1859,16 +1901,19 @@ fn read_sentence(
                 .or_insert_with(|| key.clone());
         }
         let period = period_of(whole.start());
-        let part = if period == Period::Current {
-            &st[..split]
+        let part = if period == Period::Previous {
+            &st[prev_from..prev_to]
+        } else if whole.start() >= prev_to {
+            &st[prev_to..]
         } else {
-            &st[prev_from..]
+            &st[..split]
         };
         let fact = rules
             .money_facts
             .iter()
             .find(|(_, re)| re.is_match(part))
-            .map(|(f, _)| f.clone());
+            .map(|(f, _)| f.clone())
+            .filter(|_| !earlier(whole.start()));
         consumed.push(base + whole.start()..base + whole.end());
         money_here.push(MoneyClaim {
             fact,
@@ -1888,7 +1933,7 @@ fn read_sentence(
         .find(|m| m.period == Period::Current)
         .and_then(|m| m.fact.clone());
     for m in &mut money_here {
-        if m.period == Period::Previous {
+        if m.period == Period::Previous && !earlier(m.span.start - base) {
             m.fact = first_fact.clone().or(m.fact.take());
         }
     }
@@ -1932,6 +1977,9 @@ fn read_sentence(
                 continue;
             }
             consumed.push(span.clone());
+            if earlier(span.start - base) {
+                continue;
+            }
             let period = period_of(span.start - base);
             for f in &p.facts {
                 counts.push(CountClaim {
@@ -1943,6 +1991,33 @@ fn read_sentence(
                     none_reported,
                 });
             }
+            // "initiated 17 investigations (10 in 2017)": the previous figure in brackets.
+            let bracketed = rules
+                .previous_in_brackets
+                .as_ref()
+                .filter(|_| period == Period::Current && c.name("n").is_some())
+                .and_then(|re| re.captures(&st[whole.end()..]))
+                .and_then(|bc| bc.name("n"))
+                .and_then(|nm| {
+                    let v = rules.number_value(nm.as_str())?;
+                    let at = base + whole.end();
+                    Some((v, at + nm.start()..at + nm.end()))
+                });
+            if let Some((v, span)) = bracketed {
+                if !consumed.iter().any(|r| overlaps(r, &span)) {
+                    consumed.push(span.clone());
+                    for f in &p.facts {
+                        counts.push(CountClaim {
+                            fact: f.clone(),
+                            value: v,
+                            period: Period::Previous,
+                            span: span.clone(),
+                            sentence: s.clone(),
+                            none_reported: false,
+                        });
+                    }
+                }
+            }
         }
     }
     counts.sort_by_key(|k| k.span.start);
@@ -1952,6 +2027,7 @@ fn read_sentence(
         let mut waiting: Vec<String> = counts
             .iter()
             .filter(|k| k.period == Period::Current)
+            .filter(|k| k.span.start >= base + clause_start && k.span.start < base + split)
             .map(|k| k.fact.clone())
             .filter(|f| {
                 !counts
@@ -1962,7 +2038,7 @@ fn read_sentence(
         waiting.dedup();
         let loose: Vec<&Scanned> = scanned
             .iter()
-            .filter(|f| f.span.start >= base + prev_from)
+            .filter(|f| f.span.start >= base + prev_from && f.span.start < base + earlier_from)
             .filter(|f| !consumed.iter().any(|r| overlaps(r, &f.span)))
             .collect();
         if trend == Some(Trend::Same) && loose.is_empty() {
@@ -1975,6 +2051,24 @@ fn read_sentence(
                         ..k
                     });
                 }
+            }
+        } else if loose.is_empty() {
+            // "compared with none in 2020", "compared to no prosecutions in 2018": zero.
+            let zero = rules.previous_zero.as_ref().and_then(|re| {
+                let m = re.find(&st[prev_from..prev_to])?;
+                let lead = m.as_str().len() - m.as_str().trim_start().len();
+                Some(base + prev_from + m.start() + lead..base + prev_from + m.end())
+            });
+            if let (Some(span), Some(fact)) = (zero, waiting.first()) {
+                consumed.push(span.clone());
+                counts.push(CountClaim {
+                    fact: fact.clone(),
+                    value: 0.0,
+                    period: Period::Previous,
+                    span,
+                    sentence: s.clone(),
+                    none_reported: false,
+                });
             }
         } else {
             for (fact, fig) in waiting.iter().zip(loose) {
@@ -1992,11 +2086,19 @@ fn read_sentence(
         }
     }
 
+    // Figures of earlier periods are read (and set aside), not left unread.
+    for f in scanned {
+        if earlier(f.span.start - base) && !consumed.iter().any(|r| overlaps(r, &f.span)) {
+            consumed.push(f.span.clone());
+        }
+    }
+
     // The comparison itself.
     if let Some((start, end, trend)) = marker {
+        let in_clause = |r: &Range<usize>| r.start >= base + clause_start && r.start < base + start;
         let cur_fig = counts
             .iter()
-            .find(|k| k.period == Period::Current)
+            .find(|k| k.period == Period::Current && in_clause(&k.span))
             .map(|k| {
                 (
                     Some(k.fact.clone()),
@@ -2009,7 +2111,7 @@ fn read_sentence(
             .or_else(|| {
                 money_here
                     .iter()
-                    .find(|m| m.period == Period::Current)
+                    .find(|m| m.period == Period::Current && in_clause(&m.span))
                     .map(|m| {
                         (
                             None,
@@ -2028,7 +2130,7 @@ fn read_sentence(
                     .iter()
                     .rev()
                     .filter(|f| !bracketed.iter().any(|b| overlaps(b, &f.span)))
-                    .find(|f| f.span.end <= base + start)
+                    .find(|f| f.span.end <= base + start && f.span.start >= base + clause_start)
                     .map(|f| {
                         (
                             None,
@@ -2054,7 +2156,7 @@ fn read_sentence(
         .or_else(|| {
             // "compared with none in 2020": a previous figure of zero in words.
             let re = rules.previous_zero.as_ref()?;
-            let m = re.find(&st[end..])?;
+            let m = re.find(&st[end..prev_to.max(end)])?;
             let lead = m.as_str().len() - m.as_str().trim_start().len();
             Some(Figure {
                 value: 0.0,
@@ -2076,6 +2178,7 @@ fn read_sentence(
                 .iter()
                 .find(|f| {
                     f.span.start >= base + end
+                        && f.span.start < base + earlier_from
                         && !money_here.iter().any(|m| overlaps(&m.span, &f.span))
                 })
                 .map(|f| Figure {
@@ -2083,7 +2186,7 @@ fn read_sentence(
                     span: f.span.clone(),
                 })
         });
-        let previous_part = base + end..s.end;
+        let previous_part = base + end..base + prev_to.max(end);
         claims.comparisons.push(Comparison {
             sentence: s.clone(),
             marker: base + start..base + end,
@@ -2091,7 +2194,7 @@ fn read_sentence(
             current: cur_fig.map(|(_, f)| f),
             previous: prev_fig,
             previous_part: previous_part.clone(),
-            names_period: rules.previous_period.is_match(&st[end..]),
+            names_period: rules.previous_period.is_match(&st[end..prev_to.max(end)]),
         });
     }
 
@@ -2166,6 +2269,13 @@ fn read_sentence(
                 .as_ref()
                 .and_then(|re| re.find(parts_text))
                 .map_or(parts_text.len(), |m| m.start());
+            // Nor do figures after a comparison marker belong to them ("94 victims, including
+            // 87 ... and seven ..., compared with 108 in 2020").
+            let stop = if split > parts_m.start() {
+                stop.min(split - parts_m.start())
+            } else {
+                stop
+            };
             let range = base + parts_m.start()..base + parts_m.start() + stop;
             let bracketed = bracketed_spans(parts_text, base + parts_m.start());
             let parts: Vec<Figure> = scanned
