@@ -1298,6 +1298,21 @@ impl ClaimRules {
         Some(base * scale)
     }
 
+    /// The ordinal word of `n` in the vocabulary ("fourth"), or `n` with a suffix.
+    pub fn ordinal_word(&self, n: u32) -> String {
+        let mut words: Vec<&String> = self
+            .ordinals
+            .iter()
+            .filter(|(w, v)| **v == n && w.chars().all(|c| c.is_ascii_alphabetic()))
+            .map(|(w, _)| w)
+            .collect();
+        words.sort();
+        match words.first() {
+            Some(w) => (*w).clone(),
+            None => format!("{n}th"),
+        }
+    }
+
     pub fn ordinal_value(&self, text: &str) -> Option<u32> {
         let t = text.trim().to_lowercase();
         if let Some(n) = self.ordinals.get(&t) {

@@ -34,6 +34,16 @@ struct CheckDocYaml {
     example: Option<String>,
     #[serde(default)]
     facts: bool,
+    /// The advice under a diagnostic: one text, or one per case of the check (`stated: ...`).
+    #[serde(default)]
+    help: Option<HelpYaml>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum HelpYaml {
+    One(String),
+    Cases(IndexMap<String, String>),
 }
 
 /// What `--explain` prints for one code.
@@ -47,6 +57,9 @@ pub struct CheckDoc {
     pub example: Option<String>,
     /// Runs only with `--facts`.
     pub facts: bool,
+    /// The advice under its diagnostics, by case (`""` when there is one); `{name}` is replaced
+    /// by the value the check gives for `name`.
+    pub help: IndexMap<String, String>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -108,6 +121,11 @@ impl CheckDocs {
                     why: c.why,
                     example: c.example,
                     facts: c.facts,
+                    help: match c.help {
+                        None => IndexMap::new(),
+                        Some(HelpYaml::One(text)) => IndexMap::from([(String::new(), text)]),
+                        Some(HelpYaml::Cases(cases)) => cases,
+                    },
                 },
             );
         }
@@ -120,6 +138,23 @@ impl CheckDocs {
 
     pub fn add(&mut self, doc: CheckDoc) {
         self.docs.insert(doc.code.clone(), doc);
+    }
+
+    /// The help of `code` for one of its cases (`""` when it has one), with `{name}` replaced
+    /// by the values given; the code's `why` when checks.yaml gives no help for the case.
+    pub fn help(&self, code: &str, case: &str, values: &[(&str, &str)]) -> String {
+        let Some(doc) = self.docs.get(code) else {
+            return String::new();
+        };
+        // Without a help for the case, the reason the check exists is the best advice.
+        let Some(text) = doc.help.get(case) else {
+            return doc.why.clone();
+        };
+        let mut out = text.clone();
+        for (name, value) in values {
+            out = out.replace(&format!("{{{name}}}"), value);
+        }
+        out
     }
 
     pub fn get(&self, code: &str) -> Option<&CheckDoc> {
@@ -176,4 +211,44 @@ pub fn is_kebab(code: &str) -> bool {
         && code
             .chars()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every help the checks ask for by case is written in the bundled checks.yaml.
+    #[test]
+    fn every_help_case_the_checks_use_is_documented() {
+        let text = include_str!("../../rules/checks.yaml");
+        let docs = CheckDocs::load(&SourceFile::new("checks.yaml", text)).unwrap();
+        for (code, case) in [
+            ("missing-heading", ""),
+            ("missing-intro", ""),
+            ("status-sentence-missing", ""),
+            ("movement-missing", ""),
+            ("movement-wording", "count-after-move"),
+            ("movement-wording", "first-year"),
+            ("movement-wording", "impossible"),
+            ("movement-wording", "waiver-tier"),
+            ("movement-history", ""),
+            ("consecutive-years-mismatch", "wrong"),
+            ("consecutive-years-mismatch", "missing"),
+            ("waiver-mismatch", "stated"),
+            ("waiver-mismatch", "missing"),
+            ("opener-missing", ""),
+            ("count-not-in-facts", ""),
+        ] {
+            let doc = docs.get(code).unwrap();
+            assert!(doc.help.contains_key(case), "{code}: no help for `{case}`");
+        }
+        assert_eq!(
+            docs.help(
+                "consecutive-years-mismatch",
+                "missing",
+                &[("ordinal", "third")]
+            ),
+            "add `for the third consecutive year` after the tier"
+        );
+    }
 }

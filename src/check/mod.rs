@@ -251,6 +251,12 @@ impl Context<'_> {
         self.narrative.text(span)
     }
 
+    /// The help checks.yaml gives `code` for `case` (`""` for its only one), with `{name}`
+    /// replaced by the values given.
+    pub fn help(&self, code: &str, case: &str, values: &[(&str, &str)]) -> String {
+        self.rules.docs.help(code, case, values)
+    }
+
     /// A diagnostic with the code's documented default severity, at a span of the draft.
     pub fn diag(&self, code: &str, message: impl Into<String>, span: Range<usize>) -> Diagnostic {
         Diagnostic::new(code, self.rules.docs.severity(code), message).at(self.file(), span)

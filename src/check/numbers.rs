@@ -152,7 +152,7 @@ fn against_facts(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                             format!("the draft gives `{}` for `{}` {period}, but the facts say it was not reported", fmt(k.value), k.fact),
                             k.span.clone(),
                         )
-                        .with_help(format!("write that the government did not report it, or correct `{}` in the facts file", k.fact)),
+                        .with_help(ctx.help(COUNT_NOT_REPORTED, "", &[("fact", &k.fact)])),
                     );
                 }
             }

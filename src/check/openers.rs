@@ -26,8 +26,15 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 .cloned()
                 .unwrap_or_else(|| sec.heading.clone());
             out.push(
-                ctx.diag(OPENER_MISSING, format!("the `{}` section does not open with the government's trend", shape.title), at)
-                    .with_help("open with `The government increased`, `maintained` or `decreased` ... `efforts`"),
+                ctx.diag(
+                    OPENER_MISSING,
+                    format!(
+                        "the `{}` section does not open with the government's trend",
+                        shape.title
+                    ),
+                    at,
+                )
+                .with_help(ctx.help(OPENER_MISSING, "", &[])),
             );
             continue;
         };

@@ -33,14 +33,22 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
 
     match &n.heading {
         None => out.push(
-            ctx.diag(MISSING_HEADING, "the draft has no country heading with a tier", first_line.clone())
-                .with_help("open the draft with a line like `Country (Tier 2)` or `COUNTRY: Tier 2 Watch List`"),
+            ctx.diag(
+                MISSING_HEADING,
+                "the draft has no country heading with a tier",
+                first_line.clone(),
+            )
+            .with_help(ctx.help(MISSING_HEADING, "", &[])),
         ),
         Some(h) => {
             if ctx.rules.claims.tier_id(&h.tier_text).is_none() {
                 out.push(
-                    ctx.diag(UNKNOWN_TIER, format!("unknown tier `{}` in the heading", h.tier_text), h.tier_span.clone())
-                        .with_help("claims.yaml `tiers` lists the tier phrases a heading may use"),
+                    ctx.diag(
+                        UNKNOWN_TIER,
+                        format!("unknown tier `{}` in the heading", h.tier_text),
+                        h.tier_span.clone(),
+                    )
+                    .with_help("claims.yaml `tiers` lists the tier phrases a heading may use"),
                 );
             }
             if let Some(t) = &n.title {
@@ -48,11 +56,16 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     out.push(
                         ctx.diag(
                             TITLE_COUNTRY_MISMATCH,
-                            format!("the title names `{}` but the heading names `{}`", t.country, h.country),
+                            format!(
+                                "the title names `{}` but the heading names `{}`",
+                                t.country, h.country
+                            ),
                             h.country_span.clone(),
                         )
                         .with_related(ctx.file(), t.country_span.clone(), "named here")
-                        .with_help("one narrative covers one country; correct the title or the heading"),
+                        .with_help(
+                            "one narrative covers one country; correct the title or the heading",
+                        ),
                     );
                 }
             }
@@ -66,7 +79,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                 "the draft has no intro paragraph before its first section",
                 at,
             )
-            .with_help("the intro states the tier, the trend, the efforts and the key gaps"),
+            .with_help(ctx.help(EMPTY_INTRO, "", &[])),
         );
     }
 

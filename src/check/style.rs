@@ -228,6 +228,7 @@ impl StyleRules {
                 r.examples.good.join(" | ")
             )),
             facts: false,
+            help: IndexMap::new(),
         })
     }
 }

@@ -71,8 +71,12 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         (None, _) => {
             if let Some(first) = &intro_first {
                 out.push(
-                    ctx.diag(STATUS_MISSING, "the intro has no status sentence", first.clone())
-                        .with_help("open the intro with the status sentence, e.g. `The Government of X does not fully meet the minimum standards ... but is making significant efforts to do so`"),
+                    ctx.diag(
+                        STATUS_MISSING,
+                        "the intro has no status sentence",
+                        first.clone(),
+                    )
+                    .with_help(ctx.help(STATUS_MISSING, "", &[])),
                 );
             }
         }
@@ -82,8 +86,12 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let Some(m) = &c.movement else {
         if let Some(first) = &intro_first {
             out.push(
-                ctx.diag(MOVEMENT_MISSING, "the intro does not say whether the country remained on, or moved to, its tier", first.clone())
-                    .with_help("end the trend sentence with `therefore X remained on Tier N` (or `was upgraded to`, `was downgraded to`)"),
+                ctx.diag(
+                    MOVEMENT_MISSING,
+                    "the intro does not say whether the country remained on, or moved to, its tier",
+                    first.clone(),
+                )
+                .with_help(ctx.help(MOVEMENT_MISSING, "", &[])),
             );
         }
         return;
@@ -98,7 +106,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{}` cannot follow `{}`", ctx.text(span), ctx.text(&m.span)),
                     span.clone(),
                 )
-                .with_help("a country that moved is on its tier for the first year; remove the count or write `remained on`"),
+                .with_help(ctx.help(MOVEMENT_WORDING, "count-after-move", &[])),
             );
         } else if *n < 2 {
             out.push(
@@ -107,7 +115,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     format!("`{}` is not a consecutive year", ctx.text(span)),
                     span.clone(),
                 )
-                .with_help("the count starts at `second`; for a first year, remove it"),
+                .with_help(ctx.help(MOVEMENT_WORDING, "first-year", &[])),
             );
         }
     }
@@ -137,7 +145,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         ),
                         m.span.clone(),
                     )
-                    .with_help("check the movement word and the tier"),
+                    .with_help(ctx.help(MOVEMENT_WORDING, "impossible", &[])),
                 );
             }
         }
@@ -149,16 +157,22 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         format!("a waiver is stated, but the tier is `{}`", m.tier.text),
                         w.clone(),
                     )
-                    .with_help(format!(
-                        "a waiver keeps a country on {}",
-                        rules
-                            .claims
-                            .waiver_tiers
-                            .iter()
-                            .map(|t| format!("`{}`", rules.tier_label(t)))
-                            .collect::<Vec<_>>()
-                            .join(" or ")
-                    )),
+                    .with_help(
+                        ctx.help(
+                            MOVEMENT_WORDING,
+                            "waiver-tier",
+                            &[(
+                                "tiers",
+                                &rules
+                                    .claims
+                                    .waiver_tiers
+                                    .iter()
+                                    .map(|t| format!("`{}`", rules.tier_label(t)))
+                                    .collect::<Vec<_>>()
+                                    .join(" or "),
+                            )],
+                        ),
+                    ),
                 );
             }
         }
@@ -237,7 +251,7 @@ fn with_facts(
                     ),
                     m.span.clone(),
                 )
-                .with_help("the movement word compares this year's tier with last year's in the facts file `history`"),
+                .with_help(ctx.help(MOVEMENT_HISTORY, "", &[])),
             );
         }
     }
@@ -246,10 +260,14 @@ fn with_facts(
             out.push(
                 ctx.diag(
                     CONSECUTIVE_YEARS,
-                    format!("the draft says `{}` but the history gives {} consecutive years", ctx.text(span), a.consecutive_years),
+                    format!(
+                        "the draft says `{}` but the history gives {} consecutive years",
+                        ctx.text(span),
+                        a.consecutive_years
+                    ),
                     span.clone(),
                 )
-                .with_help("count this year and the consecutive years before it on the same tier in the facts file `history`"),
+                .with_help(ctx.help(CONSECUTIVE_YEARS, "wrong", &[])),
             );
         }
     } else if m.movement == Movement::Remained
@@ -266,7 +284,16 @@ fn with_facts(
                 m.span.clone(),
             )
             .with_help(
-                "add `for the second consecutive year` (or the right ordinal) after the tier",
+                ctx.help(
+                    CONSECUTIVE_YEARS,
+                    "missing",
+                    &[(
+                        "ordinal",
+                        &rules
+                            .claims
+                            .ordinal_word(u32::try_from(a.consecutive_years).unwrap_or(0)),
+                    )],
+                ),
             ),
         );
     }
@@ -279,7 +306,7 @@ fn with_facts(
                     "the draft states a waiver, but the rules grant none",
                     w.clone(),
                 )
-                .with_help("check `downgrade_waiver` in the facts file and the history"),
+                .with_help(ctx.help(WAIVER_MISMATCH, "stated", &[])),
             ),
             (None, true) => out.push(
                 ctx.diag(
@@ -287,7 +314,7 @@ fn with_facts(
                     "the rules grant a waiver, but the draft does not state it",
                     m.sentence.clone(),
                 )
-                .with_help("add the waiver sentence to the intro"),
+                .with_help(ctx.help(WAIVER_MISMATCH, "missing", &[])),
             ),
             _ => {}
         }
