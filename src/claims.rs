@@ -33,9 +33,9 @@ pub const CLAIMS_FILE: &str = "claims.yaml";
 // ---------------------------------------------------------------------------------------------
 // The YAML, mirrored 1:1.
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct ClaimsYaml {
+pub(crate) struct ClaimsYaml {
     report_title: String,
     headings: Vec<String>,
     tiers: Vec<TierPhraseYaml>,
@@ -89,7 +89,7 @@ struct ClaimsYaml {
     vocabulary: VocabularyYaml,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StatementYaml {
     #[serde(default)]
@@ -98,6 +98,7 @@ struct StatementYaml {
     facts: Vec<String>,
     pattern: String,
     #[serde(default)]
+    #[schemars(with = "Option<serde_json::Value>")]
     value: Option<serde_yaml::Value>,
     #[serde(default)]
     sections: Vec<String>,
@@ -105,14 +106,14 @@ struct StatementYaml {
     period: Option<PeriodYaml>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum PeriodYaml {
     Current,
     Previous,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct HistoryYaml {
     #[serde(default)]
@@ -123,28 +124,29 @@ struct HistoryYaml {
     special_case_tiers: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PlacementsYaml {
     pattern: String,
     tiers: Vec<PlacementYaml>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PlacementYaml {
     tier: String,
+    #[schemars(with = "serde_json::Value")]
     years: serde_yaml::Value,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct TierPhraseYaml {
     phrase: String,
     tier: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SectionYaml {
     id: String,
@@ -168,7 +170,7 @@ fn yes() -> bool {
     true
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct RecommendationsYaml {
     bullets: Vec<String>,
@@ -179,28 +181,28 @@ struct RecommendationsYaml {
     verbs: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StatusYaml {
     tiers: Vec<String>,
     pattern: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MovementYaml {
     movement: Movement,
     pattern: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OpenersYaml {
     pattern: String,
     trends: IndexMap<String, String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CountYaml {
     #[serde(default)]
@@ -220,14 +222,14 @@ struct CountYaml {
     ignore: bool,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MoneyFactYaml {
     fact: String,
     pattern: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ComparisonYaml {
     #[serde(default)]
@@ -235,7 +237,7 @@ struct ComparisonYaml {
     pattern: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PartsYaml {
     pattern: String,
@@ -243,20 +245,20 @@ struct PartsYaml {
     whole_from: Option<WholeFrom>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum WholeFrom {
     Previous,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct BoundYaml {
     fact: String,
     at_most: String,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct VocabularyYaml {
     numbers: IndexMap<String, u64>,
@@ -269,7 +271,7 @@ struct VocabularyYaml {
     abbreviations: Vec<String>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CurrencyYaml {
     name: String,
@@ -280,7 +282,7 @@ struct CurrencyYaml {
 // Compiled rules.
 
 /// How the intro says where the country lands compared with last year.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Movement {
     Remained,
@@ -301,7 +303,7 @@ impl Movement {
 }
 
 /// The direction a comparison states.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Trend {
     Increase,

@@ -27,6 +27,9 @@ pub const RULE_FILES: &[&str] = &[
     "pillars",
     "decision",
     "tests",
+    "claims",
+    "style",
+    "checks",
 ];
 
 /// The schema of facts files (`reports/<year>/<country>.yaml`) for a rulebook's catalog.
@@ -306,6 +309,18 @@ pub fn rule_file_schema(rules: &Rulebook, file: &str) -> Option<Value> {
             &described("the tier decision stages"),
         ),
         "tests" => tests_schema(rules, &described("rule test cases")),
+        "claims" => root::<crate::claims::ClaimsYaml>(
+            "tiercheck claims.yaml",
+            &described("the patterns `check` and `extract` read narratives with"),
+        ),
+        "style" => root::<crate::check::style::StyleYaml>(
+            "tiercheck style.yaml",
+            &described("the language rules of `check`"),
+        ),
+        "checks" => root::<crate::check::docs::DocsYaml>(
+            "tiercheck checks.yaml",
+            &described("the documentation, severity and help of each check code"),
+        ),
         _ => return None,
     })
 }

@@ -16,13 +16,13 @@ use super::FALLBACK_SEVERITY;
 /// The check documentation file inside a rules folder.
 pub const DOCS_FILE: &str = "checks.yaml";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct DocsYaml {
+pub(crate) struct DocsYaml {
     checks: Vec<CheckDocYaml>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct CheckDocYaml {
     code: String,
@@ -39,7 +39,7 @@ struct CheckDocYaml {
     help: Option<HelpYaml>,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum HelpYaml {
     One(String),
@@ -68,7 +68,7 @@ pub struct CheckDocs {
 }
 
 /// Severity as rule files write it.
-#[derive(Debug, Clone, Copy, Deserialize)]
+#[derive(Debug, Clone, Copy, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum SeverityYaml {
     Error,

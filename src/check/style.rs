@@ -20,13 +20,13 @@ use super::Context;
 
 pub const STYLE_FILE: &str = "style.yaml";
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct StyleYaml {
+pub(crate) struct StyleYaml {
     rules: Vec<StyleRuleYaml>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 enum Kind {
     Existence,
@@ -35,7 +35,7 @@ enum Kind {
     Acronym,
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StyleRuleYaml {
     id: String,
@@ -62,7 +62,7 @@ struct StyleRuleYaml {
     examples: Examples,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Examples {
     pub bad: Vec<String>,
