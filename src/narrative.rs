@@ -120,6 +120,15 @@ impl Narrative {
         self.file.text.get(span.clone()).unwrap_or("")
     }
 
+    /// The id of the section a byte offset is in; `None` for the intro (or before it).
+    pub fn section_at(&self, offset: usize) -> Option<&str> {
+        self.sections
+            .iter()
+            .rev()
+            .find(|s| s.heading.start <= offset)
+            .map(|s| s.id.as_str())
+    }
+
     pub fn section(&self, id: &str) -> Option<&Section> {
         self.sections.iter().find(|s| s.id == id)
     }

@@ -89,3 +89,47 @@ fn a_statement_contradicting_the_facts_is_an_error_at_its_words() {
         );
     }
 }
+
+/// A second figure of a fact in the same section, when the first agrees with the facts, is most
+/// likely a part (one agency's): a warning, not an error. The same slip in the intro's copy of a
+/// section's figure stays an error.
+#[test]
+fn a_part_beside_the_agreeing_total_is_a_warning_but_a_wrong_copy_in_the_intro_is_an_error() {
+    let out = tiercheck().args(["draft", FACTS]).output().unwrap();
+    let clean = String::from_utf8(out.stdout).unwrap();
+    let total = "Authorities identified 15 trafficking victims in 2021";
+    assert!(clean.contains(total), "the draft no longer says `{total}`");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tajikistan.txt");
+
+    let with_part = clean.replacen(
+        total,
+        "Regional police identified nine trafficking victims in 2021. Authorities identified 15 trafficking victims in 2021",
+        1,
+    );
+    std::fs::write(&path, &with_part).unwrap();
+    let report = check(&path);
+    assert_eq!(errors(&report), Vec::<Value>::new());
+    let warned: Vec<&Value> = report["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["code"] == "count-mismatch")
+        .collect();
+    assert_eq!(warned.len(), 1, "{report:#}");
+    assert_eq!(warned[0]["severity"], "warning");
+
+    let intro_slip = clean.replacen(
+        "investigated 22 trafficking cases",
+        "investigated 23 trafficking cases",
+        1,
+    );
+    assert!(
+        intro_slip.find("investigated 23").unwrap() < intro_slip.find("\nPROSECUTION").unwrap(),
+        "the first copy is the intro's"
+    );
+    std::fs::write(&path, &intro_slip).unwrap();
+    let errs = errors(&check(&path));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0]["code"], "count-mismatch");
+}

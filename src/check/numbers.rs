@@ -62,13 +62,17 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    // Bounds: the first claim of each fact and period.
+    // Bounds: the first claim of the fact against the largest of its bound, per period.
     for (fact, at_most) in &ctx.rules.claims.bounds {
         for period in [Period::Current, Period::Previous] {
-            let (Some(a), Some(b)) = (
-                first(&c.counts, fact, period),
-                first(&c.counts, at_most, period),
-            ) else {
+            // The bound is the largest figure given for it: a smaller one beside it is a part
+            // ("regional police identified nine").
+            let largest = c
+                .counts
+                .iter()
+                .filter(|k| &k.fact == at_most && k.period == period)
+                .max_by(|x, y| x.value.total_cmp(&y.value));
+            let (Some(a), Some(b)) = (first(&c.counts, fact, period), largest) else {
                 continue;
             };
             if a.value > b.value {
@@ -161,7 +165,7 @@ fn against_facts(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                     continue;
                 };
                 if (expected - k.value).abs() > f64::EPSILON {
-                    out.push(mismatch(
+                    let mut d = mismatch(
                         ctx,
                         k,
                         &period,
@@ -169,7 +173,27 @@ fn against_facts(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
                         f.facts.file.name.as_str(),
                         fact.span.clone(),
                         &f.facts.file,
-                    ));
+                    );
+                    // Another figure of the same fact and period, in the same section, agrees
+                    // with the facts: this one is most likely a part (one agency's, one
+                    // region's), so a warning to look at, not an error. (The intro repeating a
+                    // section's figure is no such case: a slip in either is an error.)
+                    let section = ctx.narrative.section_at(k.span.start);
+                    let agreeing = ctx.claims.counts.iter().find(|o| {
+                        o.fact == k.fact
+                            && o.period == k.period
+                            && (expected - o.value).abs() <= f64::EPSILON
+                            && ctx.narrative.section_at(o.span.start) == section
+                    });
+                    if let Some(o) = agreeing {
+                        d.severity = crate::diagnostic::Severity::Warning;
+                        d.message.push_str(&format!(
+                            " (`{}` elsewhere in the draft agrees; if this figure is a part, say so)",
+                            fmt(o.value)
+                        ));
+                        d = d.with_related(ctx.file(), o.span.clone(), "the figure that agrees");
+                    }
+                    out.push(d);
                 }
             }
         }
