@@ -1,0 +1,171 @@
+//! Claims a narrative makes, read with the patterns of `rules/claims.yaml`: the stated tier, the
+//! status sentence, the movement, pillar openers, counts and their subjects (each mapped to a fact
+//! path of the catalog and to the current or previous period), comparisons, money, "for the Nth
+//! consecutive year" counters, parts of a whole, statements of boolean, enum, year and text facts
+//! ("the government did not adopt SOPs"), the earlier placements the intro states, and the
+//! sentences with figures nothing read.
+//!
+//! Sits after `narrative.rs` (which gives sentences with spans) and before `check/` and
+//! `extract.rs`. [`ClaimRules::load`] compiles every pattern once per run; [`read`] is linear in
+//! the draft for a fixed rule set.
+
+mod read;
+mod rules;
+
+use std::collections::HashMap;
+use std::ops::Range;
+
+use serde::Serialize;
+
+pub use read::read;
+pub(crate) use rules::ClaimsYaml;
+pub use rules::{
+    ClaimRules, HistoryRules, Movement, PatternCompiler, PlacementsRule, Trend, Years, CLAIMS_FILE,
+};
+
+// ---------------------------------------------------------------------------------------------
+// What a narrative claims.
+
+/// Which reporting period a figure is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Period {
+    Current,
+    Previous,
+}
+
+#[derive(Debug, Clone)]
+pub struct TierClaim {
+    pub id: Option<String>,
+    pub text: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusClaim {
+    pub tiers: Vec<String>,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct MovementClaim {
+    pub movement: Movement,
+    pub tier: TierClaim,
+    /// The sentence.
+    pub sentence: Range<usize>,
+    /// The movement words ("remained on Tier 2").
+    pub span: Range<usize>,
+    /// "for the second consecutive year": the number and its span.
+    pub years: Option<(u32, Range<usize>)>,
+    /// The waiver wording, anywhere in the intro.
+    pub waiver: Option<Range<usize>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct OpenerClaim {
+    pub section: String,
+    pub pillar: String,
+    /// The trend as the rules name it (`increased`, `maintained`, `decreased`), when stated.
+    pub trend: Option<String>,
+    pub qualifier: String,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CountClaim {
+    pub fact: String,
+    pub value: f64,
+    pub period: Period,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+    /// Read from "did not report any ...": zero, or no data.
+    pub none_reported: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct MoneyClaim {
+    pub fact: Option<String>,
+    pub amount: f64,
+    /// The currency as written ("Tajikistani somoni").
+    pub currency: String,
+    /// The currency it belongs to ("somoni"), for grouping.
+    pub currency_key: String,
+    pub usd: f64,
+    pub period: Period,
+    pub span: Range<usize>,
+    pub usd_span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+/// A figure in a comparison: its value and where it is.
+#[derive(Debug, Clone)]
+pub struct Figure {
+    pub value: f64,
+    pub span: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub sentence: Range<usize>,
+    pub marker: Range<usize>,
+    pub trend: Option<Trend>,
+    /// The figure compared now, and the one it is compared with (`None` for "the same number as").
+    pub current: Option<Figure>,
+    pub previous: Option<Figure>,
+    /// The text after the marker, about the previous period.
+    pub previous_part: Range<usize>,
+    pub names_period: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct CounterClaim {
+    /// The fact it is about, when `counter_facts` names one.
+    pub fact: Option<String>,
+    pub n: u32,
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct PartsClaim {
+    pub whole: Figure,
+    pub parts: Vec<Figure>,
+    pub sentence: Range<usize>,
+}
+
+/// A statement of a fact's value: "the government did not adopt SOPs".
+#[derive(Debug, Clone)]
+pub struct StatementClaim {
+    pub fact: String,
+    /// `true`/`false`, an enum value, `not_reported`, or what a `value` group read: a figure
+    /// (a number) or the words as written (a string).
+    pub value: serde_json::Value,
+    /// Read by a `value` group (to be typed by the fact's catalog type).
+    pub captured: bool,
+    pub period: Period,
+    /// The words that state it (the `value` group when there is one).
+    pub span: Range<usize>,
+    pub sentence: Range<usize>,
+}
+
+/// Everything read from one narrative.
+#[derive(Debug, Clone, Default)]
+pub struct Claims {
+    pub heading_tier: Option<TierClaim>,
+    pub status: Option<StatusClaim>,
+    pub movement: Option<MovementClaim>,
+    pub openers: Vec<OpenerClaim>,
+    pub counts: Vec<CountClaim>,
+    pub money: Vec<MoneyClaim>,
+    pub comparisons: Vec<Comparison>,
+    pub counters: Vec<CounterClaim>,
+    pub parts: Vec<PartsClaim>,
+    pub statements: Vec<StatementClaim>,
+    /// The placements the intro states before this year (claims.yaml `history.placements`),
+    /// most recent first.
+    pub placements: Option<Vec<(String, Years)>>,
+    /// Sentences with figures that no pattern read.
+    pub unread: Vec<Range<usize>>,
+    /// Currency codes a narrative defines ("Kazakhstani tenge (KZT)"): code -> currency key.
+    pub currency_codes: HashMap<String, String>,
+}
