@@ -191,6 +191,17 @@ impl CheckDocs {
             title = d.title,
             why = d.why.trim_end(),
         );
+        if !d.help.is_empty() {
+            s.push_str("\nAdvice:\n");
+            for (case, text) in &d.help {
+                let text = text.trim_end();
+                if case.is_empty() {
+                    s.push_str(&format!("    {text}\n"));
+                } else {
+                    s.push_str(&format!("    {case}: {text}\n"));
+                }
+            }
+        }
         if let Some(e) = &d.example {
             s.push_str("\nExample:\n");
             for line in e.trim_end().lines() {
