@@ -225,6 +225,13 @@ impl SourceCode for Windowed<'_> {
         };
         let plain = self.text.read_span(span, before, after)?;
         let (start, end) = (span.offset(), span.offset() + span.len());
+        // A span outside the text or inside a character cannot be windowed: as it is.
+        if end > self.text.len()
+            || !self.text.is_char_boundary(start)
+            || !self.text.is_char_boundary(end)
+        {
+            return Ok(named(plain));
+        }
         let line_start = self.text[..start.min(self.text.len())]
             .rfind('\n')
             .map_or(0, |i| i + 1);

@@ -7,8 +7,10 @@
 
 use std::path::{Path, PathBuf};
 
+mod support;
+
+use support::diagnostics as run_json;
 use tiercheck::cli::RulesArg;
-use tiercheck::commands::check::{execute, CheckArgs, CheckFormat};
 use tiercheck::commands::extract::{self, ExtractArgs, ExtractFormat};
 
 fn narrative() -> Option<String> {
@@ -27,29 +29,9 @@ fn facts_file() -> PathBuf {
 }
 
 fn check_json(draft: &Path, facts: Option<PathBuf>) -> Vec<serde_json::Value> {
-    let args = CheckArgs {
-        drafts: vec![draft.to_path_buf()],
-        facts,
-        rules: RulesArg { rules: None },
-        format: CheckFormat::Json,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        explain: None,
-        watch: false,
-    };
+    let mut args = support::args(vec![draft.to_path_buf()], &[]);
+    args.facts = facts;
     run_json(&args)
-}
-
-fn run_json(args: &CheckArgs) -> Vec<serde_json::Value> {
-    let (text, _) = match execute(args) {
-        Ok(ok) => ok,
-        Err(ds) => panic!(
-            "check could not run: {:?}",
-            ds.iter().map(|d| &d.message).collect::<Vec<_>>()
-        ),
-    };
-    let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
-    v["diagnostics"].as_array().cloned().unwrap_or_default()
 }
 
 fn codes(ds: &[serde_json::Value], severity: &str) -> Vec<String> {
@@ -222,16 +204,8 @@ fn injected_inconsistencies_are_errors_at_the_injected_text() {
         let draft = write(&sub, &changed);
         cases.push((draft, line_col(&changed, needle), *from, *to, *code));
     }
-    let args = CheckArgs {
-        drafts: cases.iter().map(|c| c.0.clone()).collect(),
-        facts: Some(facts_file()),
-        rules: RulesArg { rules: None },
-        format: CheckFormat::Json,
-        select: Vec::new(),
-        ignore: Vec::new(),
-        explain: None,
-        watch: false,
-    };
+    let mut args = support::args(cases.iter().map(|c| c.0.clone()).collect(), &[]);
+    args.facts = Some(facts_file());
     let ds = run_json(&args);
     let mut failures = Vec::new();
     for (draft, (line, col), from, to, code) in &cases {

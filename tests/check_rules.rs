@@ -64,3 +64,34 @@ fn claim_patterns_name_only_catalog_facts() {
     let rb = Rulebook::from_files(files.clone()).expect("bundled rulebook is valid");
     assert!(CheckRules::load(&files, Some(&rb)).is_ok());
 }
+
+#[test]
+fn a_help_that_is_neither_text_nor_cases_is_located_at_its_value() {
+    let mut files = RuleFiles::bundled().expect("bundled rules read");
+    let name = "checks.yaml";
+    let text = files.get(name).unwrap().text.replacen(
+        "    help: 'the intro states the tier, the trend, the efforts and the key gaps'",
+        "    help: [a, b]",
+        1,
+    );
+    assert!(text.contains("help: [a, b]"));
+    files.files.insert(
+        name.to_string(),
+        tiercheck::source::SourceFile::new(format!("rules/{name}"), text.clone()),
+    );
+    let Err(ds) = CheckRules::load(&files, None) else {
+        panic!("a list as a help must not load");
+    };
+    let d = &ds[0];
+    assert!(
+        d.message
+            .contains("expected a text, or a mapping of case names to texts"),
+        "{}",
+        d.message
+    );
+    let line = text[..text.find("help: [a, b]").unwrap()]
+        .matches('\n')
+        .count()
+        + 1;
+    assert_eq!(d.line_cols().map(|l| l.0), Some(line), "{}", d.message);
+}

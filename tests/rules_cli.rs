@@ -361,6 +361,20 @@ fn uncovered_rules_are_listed_with_their_place_and_fail_coverage() {
 
 // ---------------------------------------------------------------------------------------- diff
 
+/// `rules diff --base rules --rules DIR [FACTS] --format json`, which must succeed.
+fn diff_json(dir: &Path, facts: Option<&str>) -> Value {
+    let out = tiercheck()
+        .args([
+            "rules", "diff", "--base", "rules", "--format", "json", "--rules",
+        ])
+        .arg(dir)
+        .args(facts)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[test]
 fn rules_diffed_against_themselves_report_no_changes() {
     let out = tiercheck()
@@ -389,14 +403,7 @@ fn raising_the_penalty_threshold_changes_only_the_country_below_it() {
         "min_max_penalty_years:\n    value: 4",
         "min_max_penalty_years:\n    value: 6",
     );
-    let out = tiercheck()
-        .args(["rules", "diff", "--base", "rules", "--rules"])
-        .arg(&dir)
-        .args(["tests/fixtures/rules-diff", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = diff_json(&dir, Some("tests/fixtures/rules-diff"));
     assert_eq!(v["assessed"], 3);
     let changed = v["changed"].as_array().unwrap();
     let files: Vec<&str> = changed
@@ -521,15 +528,7 @@ fn a_threshold_edit_names_exactly_the_countries_whose_assessment_differs() {
         "the edit should leave some country alone"
     );
 
-    let out = tiercheck()
-        .args([
-            "rules", "diff", "--base", "rules", "--format", "json", "--rules",
-        ])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = diff_json(&dir, None);
     let named: BTreeSet<String> = v["changed"]
         .as_array()
         .unwrap()
@@ -747,14 +746,7 @@ fn rewording_an_opener_qualifier_shows_in_the_diff_for_the_countries_it_applies_
         "    adjective: inadequate",
         "    adjective: insufficient",
     );
-    let out = tiercheck()
-        .args(["rules", "diff", "--base", "rules", "--rules"])
-        .arg(&dir)
-        .args(["reports/2022/tajikistan.yaml", "--format", "json"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = diff_json(&dir, Some("reports/2022/tajikistan.yaml"));
     let changes = &v["changed"][0]["changes"];
     assert_eq!(
         changes,

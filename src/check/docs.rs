@@ -39,11 +39,38 @@ struct CheckDocYaml {
     help: Option<HelpYaml>,
 }
 
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[derive(Debug, schemars::JsonSchema)]
 #[serde(untagged)]
 enum HelpYaml {
     One(String),
     Cases(IndexMap<String, String>),
+}
+
+/// By hand rather than `untagged`, whose error names neither the place nor what was expected.
+impl<'de> Deserialize<'de> for HelpYaml {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = HelpYaml;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, or a mapping of case names to texts")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<HelpYaml, E> {
+                Ok(HelpYaml::One(v.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<HelpYaml, A::Error> {
+                let mut cases = IndexMap::new();
+                while let Some((k, v)) = m.next_entry::<String, String>()? {
+                    cases.insert(k, v);
+                }
+                Ok(HelpYaml::Cases(cases))
+            }
+        }
+        d.deserialize_any(Visitor)
+    }
 }
 
 /// What `--explain` prints for one code.

@@ -37,7 +37,7 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
     for s in n.intro_sentences() {
         let st = &text[s.clone()];
         if claims.status.is_none() {
-            if let Some((_, tiers)) = rules.status.iter().find(|(re, _)| re.is_match(st)) {
+            if let Some((tiers, _)) = rules.status.iter().find(|(_, re)| re.is_match(st)) {
                 claims.status = Some(StatusClaim {
                     tiers: tiers.clone(),
                     span: s.clone(),

@@ -378,7 +378,7 @@ pub struct ClaimRules {
     pub layout: Layout,
     /// (lowercase phrase, tier id), longest phrase first.
     tiers: Vec<(String, String)>,
-    pub(super) status: Vec<(Regex, Vec<String>)>,
+    pub(super) status: Vec<(Vec<String>, Regex)>,
     pub(super) movement: Vec<(Movement, Regex)>,
     pub(super) movement_years: Regex,
     pub(super) waiver: Regex,
@@ -477,6 +477,31 @@ impl<'a> PatternCompiler<'a> {
     }
 
     /// Report that the pattern at `path` lacks a named group it needs.
+    /// Compile the `pattern` of every item of the list `name` (`name[i].pattern`), pairing each
+    /// compiled pattern with what `keep` takes from its item; items that do not compile are left
+    /// out (their problems are recorded).
+    pub fn compile_each<T, R>(
+        &mut self,
+        name: &str,
+        items: &[T],
+        pattern: impl Fn(&T) -> &str,
+        keep: impl Fn(&T) -> R,
+    ) -> Vec<(R, Regex)> {
+        items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, item)| {
+                let re = self.compile(&format!("{name}[{i}].pattern"), pattern(item))?;
+                Some((keep(item), re))
+            })
+            .collect()
+    }
+
+    /// Compile an optional pattern.
+    pub fn compile_opt(&mut self, path: &str, pattern: Option<&str>) -> Option<Regex> {
+        pattern.and_then(|p| self.compile(path, p))
+    }
+
     pub fn require_group(&mut self, path: &str, re: &Regex, group: &str) -> bool {
         if re.capture_names().flatten().any(|n| n == group) {
             return true;
@@ -895,15 +920,7 @@ impl ClaimRules {
             })
             .collect();
 
-        let status = y
-            .status
-            .iter()
-            .enumerate()
-            .filter_map(|(i, s)| {
-                let re = c.compile(&format!("status[{i}].pattern"), &s.pattern)?;
-                Some((re, s.tiers.clone()))
-            })
-            .collect();
+        let status = c.compile_each("status", &y.status, |s| &s.pattern, |s| s.tiers.clone());
         let movement: Vec<(Movement, Regex)> = y
             .movement
             .iter()
@@ -967,42 +984,21 @@ impl ClaimRules {
                 c.require_group("money", re, g);
             }
         }
-        let money_facts = y
-            .money_facts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                let re = c.compile(&format!("money_facts[{i}].pattern"), &m.pattern)?;
-                Some((m.fact.clone(), re))
-            })
-            .collect();
-        let comparisons = y
-            .comparisons
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                let re = c.compile(&format!("comparisons[{i}].pattern"), &m.pattern)?;
-                Some((m.trend, re))
-            })
-            .collect();
+        let money_facts = c.compile_each(
+            "money_facts",
+            &y.money_facts,
+            |m| &m.pattern,
+            |m| m.fact.clone(),
+        );
+        let comparisons =
+            c.compile_each("comparisons", &y.comparisons, |m| &m.pattern, |m| m.trend);
         let previous_period = c.compile("previous_period", &y.previous_period);
-        let previous_zero = y
-            .previous_zero
-            .as_ref()
-            .and_then(|p| c.compile("previous_zero", p));
-        let previous_in_brackets = y
-            .previous_in_brackets
-            .as_deref()
-            .and_then(|p| c.compile("previous_in_brackets", p))
+        let previous_zero = c.compile_opt("previous_zero", y.previous_zero.as_deref());
+        let previous_in_brackets = c
+            .compile_opt("previous_in_brackets", y.previous_in_brackets.as_deref())
             .filter(|re| c.require_group("previous_in_brackets", re, "n"));
-        let parts_stop = y
-            .parts_stop
-            .as_ref()
-            .and_then(|p| c.compile("parts_stop", p));
-        let reference_before = y
-            .reference_before
-            .as_ref()
-            .and_then(|p| c.compile("reference_before", p));
+        let parts_stop = c.compile_opt("parts_stop", y.parts_stop.as_deref());
+        let reference_before = c.compile_opt("reference_before", y.reference_before.as_deref());
         let parts = y
             .parts
             .iter()
@@ -1023,15 +1019,12 @@ impl ClaimRules {
             })
             .collect();
         let counters = c.compile("counters", &y.counters);
-        let counter_facts = y
-            .counter_facts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, m)| {
-                let re = c.compile(&format!("counter_facts[{i}].pattern"), &m.pattern)?;
-                Some((m.fact.clone(), re))
-            })
-            .collect();
+        let counter_facts = c.compile_each(
+            "counter_facts",
+            &y.counter_facts,
+            |m| &m.pattern,
+            |m| m.fact.clone(),
+        );
         let count_filter = Prefilter::new(counts.iter().map(|p| p.re.as_str()));
         let (statements, statement_filter, statement_problems, statements_yaml) =
             match statements_job.join() {

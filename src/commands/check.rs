@@ -487,15 +487,18 @@ pub fn human(report: &Report, style: HumanStyle) -> String {
     for d in &all {
         by_file.entry(d.file_name()).or_default().push(d);
     }
-    for name in report.files.keys() {
-        let ds: Vec<Diagnostic> = by_file
-            .get(name.as_str())
-            .map(|v| v.iter().map(|d| (*d).clone()).collect())
-            .unwrap_or_default();
+    // Print one file's findings and count them.
+    let mut render = |out: &mut String, ds: &[&Diagnostic]| {
+        let ds: Vec<Diagnostic> = ds.iter().map(|d| (*d).clone()).collect();
         out.push_str(&diagnostic::render_human_all(&ds, style));
         let s = diagnostic::Summary::of(&ds);
         errors += s.errors;
         warnings += s.warnings;
+        s
+    };
+    for name in report.files.keys() {
+        let ds = by_file.get(name.as_str()).map_or(&[][..], Vec::as_slice);
+        let s = render(&mut out, ds);
         let _ = writeln!(
             out,
             "{name}: {}, {}",
@@ -506,11 +509,7 @@ pub fn human(report: &Report, style: HumanStyle) -> String {
     // Findings in other files (a sidecar) are printed after the drafts.
     for (name, ds) in &by_file {
         if !report.files.contains_key(*name) {
-            let ds: Vec<Diagnostic> = ds.iter().map(|d| (*d).clone()).collect();
-            out.push_str(&diagnostic::render_human_all(&ds, style));
-            let s = diagnostic::Summary::of(&ds);
-            errors += s.errors;
-            warnings += s.warnings;
+            render(&mut out, ds);
         }
     }
     let _ = writeln!(
