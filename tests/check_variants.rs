@@ -3,7 +3,7 @@
 //! invented country: every `tests/variants/<name>.txt` is checked without the structure checks
 //! (most are excerpts) and its diagnostics must equal `<name>.expected.yaml` (code, severity,
 //! line, column). `clean-*` drafts are clean published wording and must give no error; the others
-//! carry one injected inconsistency and must give at least one error.
+//! carry one injected inconsistency and must give at least one finding.
 //! `TIERCHECK_BLESS=1 cargo test` writes missing or changed expectation files.
 
 mod support;
@@ -25,7 +25,9 @@ fn every_variant_gives_exactly_its_expected_diagnostics() {
 }
 
 #[test]
-fn clean_variants_give_no_error_and_injected_ones_do() {
+fn clean_variants_give_no_error_and_injected_ones_do_not_pass() {
+    // An injected inconsistency gives an error, or a warning where the check cannot be sure
+    // (a comparison with another year, parts that add up to more than their whole).
     for (draft, found) in by_file(&variants(), &["structure"]) {
         let errors: Vec<&Expected> = found.iter().filter(|e| e.severity == "error").collect();
         if is_clean(&draft) {
@@ -36,7 +38,7 @@ fn clean_variants_give_no_error_and_injected_ones_do() {
             );
         } else {
             assert!(
-                !errors.is_empty(),
+                !found.is_empty(),
                 "{}: the injected inconsistency was missed",
                 draft.display()
             );

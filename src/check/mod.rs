@@ -240,6 +240,8 @@ pub struct Context<'a> {
     pub claims: &'a Claims,
     pub rules: &'a CheckRules,
     pub facts: Option<&'a FactContext<'a>>,
+    /// The report year: the facts', else the draft's (`--year`, title line, file name).
+    pub report_year: Option<i32>,
 }
 
 impl Context<'_> {
@@ -267,13 +269,20 @@ impl Context<'_> {
 pub struct Draft {
     pub narrative: Narrative,
     pub claims: Claims,
+    /// The report year the draft gives (title line, else file name), or `--year`.
+    pub report_year: Option<i32>,
 }
 
 impl Draft {
     pub fn read(file: &Arc<SourceFile>, rules: &CheckRules) -> Draft {
         let narrative = narrative::parse(file, &rules.claims.layout);
         let claims = claims::read(&narrative, &rules.claims);
-        Draft { narrative, claims }
+        let report_year = narrative.report_year(std::path::Path::new(&file.name));
+        Draft {
+            narrative,
+            claims,
+            report_year,
+        }
     }
 }
 
@@ -283,11 +292,15 @@ pub fn run_checks(
     rules: &CheckRules,
     facts: Option<&FactContext<'_>>,
 ) -> Vec<Diagnostic> {
+    let report_year = facts
+        .and_then(|f| i32::try_from(f.facts.year).ok())
+        .or(draft.report_year);
     let ctx = Context {
         narrative: &draft.narrative,
         claims: &draft.claims,
         rules,
         facts,
+        report_year,
     };
     let mut out = Vec::new();
     structure::check(&ctx, &mut out);
@@ -377,6 +390,8 @@ pub fn rust_codes() -> Vec<&'static str> {
         numbers::NO_PERIOD,
         numbers::BOUND,
         numbers::PARTS,
+        numbers::PARTS_SUM,
+        numbers::COMPARISON_YEAR,
         numbers::COUNT_MISMATCH,
         numbers::COUNT_NOT_REPORTED,
         statements::STATEMENT_MISMATCH,

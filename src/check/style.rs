@@ -53,6 +53,10 @@ struct StyleRuleYaml {
     unless: Option<String>,
     #[serde(default)]
     swap: IndexMap<String, String>,
+    /// Substitution rules: a sentence that matches this is quoting the law or a source (the
+    /// name of an offense in a statute), where the word stands as written.
+    #[serde(default)]
+    unless_sentence: Option<String>,
     #[serde(default)]
     allow: Vec<String>,
     /// Acronym rules: abbreviations the report spells out once for every narrative, so a
@@ -75,7 +79,10 @@ enum Matcher {
         re: Regex,
         unless: Option<Regex>,
     },
-    Substitution(Vec<(Regex, String)>),
+    Substitution {
+        pairs: Vec<(Regex, String)>,
+        unless_sentence: Option<Regex>,
+    },
     Repetition {
         word: Regex,
         allow: HashSet<String>,
@@ -171,7 +178,14 @@ impl StyleRules {
                             Some((re, rep.clone()))
                         })
                         .collect();
-                    Matcher::Substitution(pairs)
+                    let unless_sentence = r
+                        .unless_sentence
+                        .as_ref()
+                        .and_then(|u| c.compile(&format!("{at}.unless_sentence"), u));
+                    Matcher::Substitution {
+                        pairs,
+                        unless_sentence,
+                    }
                 }
                 Kind::Repetition => {
                     let Some(word) = c.compile(&at, r"\b\w+\b") else {
@@ -248,13 +262,26 @@ impl StyleRule {
                     }
                 }
             }
-            Matcher::Substitution(pairs) => {
+            Matcher::Substitution {
+                pairs,
+                unless_sentence,
+            } => {
                 for (s, base) in sentences {
+                    if unless_sentence.as_ref().is_some_and(|u| u.is_match(s)) {
+                        continue;
+                    }
                     let mut taken: Vec<Range<usize>> = Vec::new();
                     for (re, rep) in pairs {
                         for c in re.captures_iter(s) {
                             let Some(m) = c.get(0) else { continue };
                             if taken.iter().any(|t| t.start < m.end() && m.start() < t.end) {
+                                continue;
+                            }
+                            // Words in quotation marks are someone else's (a statute's, a
+                            // source's): they stand as written.
+                            let quoted = s[..m.start()].ends_with(['"', '“', '‘', '\''])
+                                && s[m.end()..].starts_with(['"', '”', '’', '\'']);
+                            if quoted {
                                 continue;
                             }
                             taken.push(m.range());

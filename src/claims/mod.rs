@@ -9,6 +9,7 @@
 //! `extract.rs`. [`ClaimRules::load`] compiles every pattern once per run; [`read`] is linear in
 //! the draft for a fixed rule set.
 
+mod figures;
 mod read;
 mod rules;
 
@@ -91,6 +92,10 @@ pub struct MoneyClaim {
     /// The currency it belongs to ("somoni"), for grouping.
     pub currency_key: String,
     pub usd: f64,
+    /// The rounding unit of the amount and of the dollars as written ("3.5 million" is rounded
+    /// to 100,000; "600,000" to one).
+    pub amount_unit: f64,
+    pub usd_unit: f64,
     pub period: Period,
     pub span: Range<usize>,
     pub usd_span: Range<usize>,
@@ -104,17 +109,35 @@ pub struct Figure {
     pub span: Range<usize>,
 }
 
+/// A comparison of this period's figures with earlier ones, as the figure grammar reads it.
 #[derive(Debug, Clone)]
 pub struct Comparison {
     pub sentence: Range<usize>,
+    /// The marker ("a decrease compared with"), or the opening bracket of "(10 in 2019)".
     pub marker: Range<usize>,
     pub trend: Option<Trend>,
-    /// The figure compared now, and the one it is compared with (`None` for "the same number as").
+    /// A bracketed previous figure: "17 investigations (10 in 2019)".
+    pub bracketed: bool,
+    /// (this period, previous period) figure pairs, matched by counted noun and position;
+    /// empty when the pairing is ambiguous.
+    pub pairs: Vec<(Figure, Figure)>,
+    /// The figure of this period nearest the marker.
     pub current: Option<Figure>,
-    pub previous: Option<Figure>,
+    /// The facts the figures of this period were read as.
+    pub current_facts: Vec<String>,
+    /// The previous side gives a figure (or a stated zero).
+    pub has_previous_figure: bool,
+    /// The year the previous side names, with its span.
+    pub previous_year: Option<(i32, Range<usize>)>,
+    /// The years of a chain after it ("... in 2019 and 74 in 2018").
+    pub earlier_years: Vec<i32>,
+    /// The year this period's side names ("In 2020, ...").
+    pub current_year: Option<i32>,
+    /// The previous year lies in a range ("between 2016 and 2018").
+    pub year_in_range: bool,
+    pub names_period: bool,
     /// The text after the marker, about the previous period.
     pub previous_part: Range<usize>,
-    pub names_period: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -130,6 +153,10 @@ pub struct CounterClaim {
 pub struct PartsClaim {
     pub whole: Figure,
     pub parts: Vec<Figure>,
+    /// The list says it is complete ("unknown", "other"): the parts must add up to the whole.
+    pub exhaustive: bool,
+    /// A part without a figure is the rest ("and the other unknown").
+    pub remainder: bool,
     pub sentence: Range<usize>,
 }
 

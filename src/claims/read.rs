@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use crate::narrative::{Narrative, INTRO};
 
+use super::figures::{self, Kind, Side, Span};
 use super::rules::ClaimRules;
 use super::{
     Claims, Comparison, CountClaim, CounterClaim, Figure, MoneyClaim, MovementClaim, OpenerClaim,
@@ -17,6 +18,7 @@ struct Scanned {
     value: f64,
     span: Range<usize>,
     digits: bool,
+    kind: Kind,
 }
 
 /// Read every claim of a narrative.
@@ -106,11 +108,11 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
         let end = m.years.as_ref().map_or(m.span.end, |(_, r)| r.end);
         m.span.start..end
     });
-    let mut previous_sentence: Option<(Range<usize>, Vec<Scanned>, Option<f64>)> = None;
+    let mut previous_first: Option<FirstFigure> = None;
     let mut last_section: Option<&str> = None;
     for (section, s) in n.sentences() {
         if section != last_section {
-            previous_sentence = None;
+            previous_first = None;
             last_section = section;
         }
         if section.is_some_and(|id| !claim_sections.contains(id)) {
@@ -132,11 +134,11 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
             s,
             rules,
             &scanned,
-            &previous_sentence,
+            previous_first.as_ref(),
             &place,
             &mut claims,
         );
-        previous_sentence = Some((s.clone(), scanned, first_count));
+        previous_first = first_count;
         read_statements(st, s, rules, &place, &mut claims);
     }
     claims
@@ -234,17 +236,15 @@ fn read_movement(st: &str, s: &Range<usize>, rules: &ClaimRules) -> Option<Movem
     })
 }
 
-/// Every figure of a sentence: its value, span, and whether it is written in digits. Years
-/// (four digits without a comma, 1900-2099) and shares ("10 percent") are left out.
+/// Every figure of a sentence: its value, span, whether it is written in digits, and what it
+/// is: a figure that can count something, a year (four digits without a comma, 1900-2099), or
+/// neither (a share, "10 percent"; a reference, "Article 128"). Figures inside a larger token
+/// ("130.1", "COVID-19", "15-year-old") are left out.
 fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
     let mut out = Vec::new();
     for m in rules.number.find_iter(st) {
         let t = m.as_str();
         let digits = t.starts_with(|c: char| c.is_ascii_digit());
-        if digits && is_year(t) {
-            continue;
-        }
-        // A figure inside a larger token ("130.1", "COVID-19", "15-year-old") is not a count.
         let before = st[..m.start()].chars().next_back();
         let after = st[m.end()..].chars().next();
         if before.is_some_and(|c| c == '-' || c == '.' || c == '/' || c.is_alphanumeric())
@@ -252,6 +252,20 @@ fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
         {
             continue;
         }
+        let Some(value) = rules.number_value(t) else {
+            continue;
+        };
+        let span = base + m.start()..base + m.end();
+        if digits && is_year(t) {
+            out.push(Scanned {
+                value,
+                span,
+                digits,
+                kind: Kind::Year,
+            });
+            continue;
+        }
+        let mut kind = Kind::Number;
         // A reference ("Article 128", "Tier 2"), not a count.
         if let Some(re) = &rules.reference_before {
             let mut from = m.start().saturating_sub(80);
@@ -259,7 +273,7 @@ fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
                 from -= 1;
             }
             if re.is_match(&st[from..m.start()]) {
-                continue;
+                kind = Kind::Other;
             }
         }
         let rest = st[m.end()..].trim_start().to_lowercase();
@@ -268,41 +282,30 @@ fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
             .iter()
             .any(|w| rest.starts_with(w.as_str()))
         {
-            continue;
+            kind = Kind::Other;
         }
-        if let Some(value) = rules.number_value(t) {
-            out.push(Scanned {
-                value,
-                span: base + m.start()..base + m.end(),
-                digits,
-            });
-        }
+        out.push(Scanned {
+            value,
+            span,
+            digits,
+            kind,
+        });
     }
     out
 }
 
-/// The spans (absolute) of the bracketed passages of a text, nesting included.
-fn bracketed_spans(text: &str, base: usize) -> Vec<Range<usize>> {
-    let mut out = Vec::new();
-    let mut open: Vec<usize> = Vec::new();
-    for (i, ch) in text.char_indices() {
-        match ch {
-            '(' => open.push(i),
-            ')' => {
-                if let Some(start) = open.pop() {
-                    if open.is_empty() {
-                        out.push(base + start..base + i + 1);
-                    }
-                }
-            }
-            _ => {}
+/// The rounding unit of a figure as written: 0.01 for "25.13", one for "600,000", a tenth of
+/// the scale for a whole number of millions ("2 million" is written for 1.95 to 2.05 million;
+/// 2.04 million would be written so).
+fn unit(t: &str, scale: f64) -> f64 {
+    match t.split_once('.') {
+        Some((_, decimals)) => {
+            let n = decimals.chars().take_while(char::is_ascii_digit).count();
+            10f64.powi(-i32::try_from(n).unwrap_or(0)) * scale
         }
+        None if scale > 1.0 => 0.1 * scale,
+        None => 1.0,
     }
-    // An unclosed bracket runs to the end.
-    if let Some(start) = open.first() {
-        out.push(base + start..base + text.len());
-    }
-    out
 }
 
 fn is_year(t: &str) -> bool {
@@ -326,52 +329,47 @@ struct Candidates {
     statements: Vec<bool>,
 }
 
-/// Read the figures of one sentence into `claims`. Returns the first current count, for a
-/// following "This included ...".
+/// The first figure a sentence claims for this period, for a following "This included ...".
+#[derive(Debug, Clone)]
+pub(super) struct FirstFigure {
+    value: f64,
+    span: Range<usize>,
+    /// The stem of its counted noun.
+    noun: Option<String>,
+}
+
+/// The comparison markers of a sentence (absolute spans), earliest first; where two overlap,
+/// the one that starts first (on a tie, the first listed).
+fn markers(st: &str, base: usize, rules: &ClaimRules) -> Vec<(Range<usize>, Option<Trend>)> {
+    let mut all: Vec<(usize, usize, usize, Option<Trend>)> = Vec::new();
+    for (i, (trend, re)) in rules.comparisons.iter().enumerate() {
+        for m in re.find_iter(st) {
+            all.push((m.start(), i, m.end(), *trend));
+        }
+    }
+    all.sort_by_key(|(start, i, _, _)| (*start, *i));
+    let mut out: Vec<(Range<usize>, Option<Trend>)> = Vec::new();
+    for (start, _, end, trend) in all {
+        if out.last().is_some_and(|(r, _)| start < r.end - base) {
+            continue;
+        }
+        out.push((base + start..base + end, trend));
+    }
+    out
+}
+
+/// Read the figures of one sentence into `claims`. Returns the first figure claimed for this
+/// period, for a following "This included ...".
 fn read_sentence(
     st: &str,
     s: &Range<usize>,
     rules: &ClaimRules,
     scanned: &[Scanned],
-    previous_sentence: &Option<(Range<usize>, Vec<Scanned>, Option<f64>)>,
+    previous_first: Option<&FirstFigure>,
     place: &Place<'_>,
     claims: &mut Claims,
-) -> Option<f64> {
+) -> Option<FirstFigure> {
     let base = s.start;
-    // The comparison marker: the earliest; on a tie, the first listed.
-    let marker = rules
-        .comparisons
-        .iter()
-        .filter_map(|(trend, re)| re.find(st).map(|m| (m.start(), m.end(), *trend)))
-        .min_by_key(|(start, _, _)| *start);
-    let split = marker.map_or(st.len(), |(start, _, _)| start);
-    let prev_from = marker.map_or(st.len(), |(_, end, _)| end);
-    // A comparison speaks for its clause: the previous period ends at the next `;`, and the
-    // figures it compares are after the last `;` before it ("referred 148 victims; 24 percent
-    // in 2022, compared with 23 percent in 2021").
-    let clause_start = st[..split].rfind(';').map_or(0, |i| i + 1);
-    let prev_to = st[prev_from..]
-        .find(';')
-        .map_or(st.len(), |i| prev_from + i);
-    // "compared with 80 in 2019 and 74 in 2018": after the first period it names, the figures
-    // are of earlier periods, neither this one nor the previous one.
-    let earlier_from = marker
-        .and_then(|_| {
-            let m = rules.previous_period.find(&st[prev_from..prev_to])?;
-            let figure_before = scanned.iter().any(|f| {
-                f.span.start >= base + prev_from && f.span.start < base + prev_from + m.start()
-            });
-            figure_before.then_some(prev_from + m.end())
-        })
-        .unwrap_or(prev_to);
-    let earlier = |at: usize| at >= earlier_from && at < prev_to;
-    let period_of = |at: usize| {
-        if at >= prev_from && at < prev_to {
-            Period::Previous
-        } else {
-            Period::Current
-        }
-    };
     // Spans already read (figures and whole value-only matches), absolute.
     let mut consumed: Vec<Range<usize>> = Vec::new();
     if let Some(r) = place.movement_years {
@@ -382,10 +380,9 @@ fn read_sentence(
     let mut money_here: Vec<MoneyClaim> = Vec::new();
     for c in rules
         .money
-        .is_match(st)
-        .then(|| rules.money.captures_iter(st))
-        .into_iter()
-        .flatten()
+        .iter()
+        .filter(|re| re.is_match(st))
+        .flat_map(|re| re.captures_iter(st))
     {
         let (Some(whole), Some(amount), Some(cur), Some(usd)) = (
             c.get(0),
@@ -395,6 +392,19 @@ fn read_sentence(
         ) else {
             continue;
         };
+        // "3.5 million ($4.2 million)" is no amount of the currency "million": a symbol
+        // pattern reads "€3.5 million".
+        if rules
+            .scales
+            .contains_key(&cur.as_str().trim().to_lowercase())
+        {
+            continue;
+        }
+        // Two patterns may read the same amount: the first wins.
+        let whole_abs = base + whole.start()..base + whole.end();
+        if money_here.iter().any(|m| overlaps(&m.span, &whole_abs)) {
+            continue;
+        }
         let scale = |g: &str| {
             c.name(g)
                 .and_then(|m| rules.scales.get(&m.as_str().to_lowercase()).copied())
@@ -429,41 +439,119 @@ fn read_sentence(
                 .entry(code.as_str().to_lowercase())
                 .or_insert_with(|| key.clone());
         }
-        let period = period_of(whole.start());
-        let part = if period == Period::Previous {
-            &st[prev_from..prev_to]
-        } else if whole.start() >= prev_to {
-            &st[prev_to..]
-        } else {
-            &st[..split]
-        };
-        let fact = rules
-            .money_facts
-            .iter()
-            .find(|(_, re)| re.is_match(part))
-            .map(|(f, _)| f.clone())
-            .filter(|_| !earlier(whole.start()));
-        consumed.push(base + whole.start()..base + whole.end());
         money_here.push(MoneyClaim {
-            fact,
+            fact: None,
+            amount_unit: unit(amount.as_str(), scale("scale")),
+            usd_unit: unit(usd.as_str(), scale("usd_scale")),
             amount: a * scale("scale"),
             currency,
             currency_key: key,
             usd: u * scale("usd_scale"),
-            period,
+            period: Period::Current,
             span: base + whole.start()..base + whole.end(),
             usd_span: base + usd.start()..base + usd.end(),
             sentence: s.clone(),
         });
     }
-    // A previous-period amount is about the same fact as the current one before it.
-    let first_fact = money_here
+
+    // The grammar: figures, what they count, comparisons, breakdowns.
+    let marks = markers(st, base, rules);
+    let period_words: Vec<Range<usize>> = rules
+        .previous_period
+        .find_iter(st)
+        .filter(|m| !m.as_str().starts_with(|c: char| c.is_ascii_digit()))
+        .map(|m| base + m.start()..base + m.end())
+        .collect();
+    let mut spans: Vec<Span> = money_here
         .iter()
-        .find(|m| m.period == Period::Current)
-        .and_then(|m| m.fact.clone());
+        .map(|m| Span {
+            span: m.span.clone(),
+            kind: Kind::Money,
+            value: m.amount,
+        })
+        .collect();
+    spans.extend(
+        scanned
+            .iter()
+            .filter(|f| !money_here.iter().any(|m| overlaps(&m.span, &f.span)))
+            .map(|f| Span {
+                span: f.span.clone(),
+                kind: f.kind,
+                value: f.value,
+            }),
+    );
+    let stem = |w: &str| rules.stemmer.stem(w);
+    let figs = figures::read(
+        &rules.grammar,
+        st,
+        base,
+        &spans,
+        &marks,
+        &period_words,
+        &stem,
+    );
+    let side = |at: usize| figs.side_at(at);
+    let earlier = |at: usize| side(at) == Some(Side::Earlier);
+    let period_of = |at: usize| match side(at) {
+        Some(_) => Period::Previous,
+        None => Period::Current,
+    };
+    // The text that says what a figure of this period is about: its clause, up to the
+    // comparison marker after it.
+    let about = |at: usize| -> &str {
+        let clause = figs
+            .tokens
+            .iter()
+            .find(|t| t.span.start >= at)
+            .map_or(0, |t| t.clause);
+        let from = figs
+            .tokens
+            .iter()
+            .find(|t| t.clause == clause)
+            .map_or(base, |t| t.span.start);
+        let to = marks
+            .iter()
+            .map(|(m, _)| m.start)
+            .find(|&m| m > at)
+            .into_iter()
+            .chain(
+                figs.tokens
+                    .iter()
+                    .rev()
+                    .find(|t| t.clause == clause)
+                    .map(|t| t.span.end),
+            )
+            .min()
+            .unwrap_or(s.end);
+        st.get(from - base..to.max(from) - base).unwrap_or("")
+    };
+
+    // Money: its period and fact.
     for m in &mut money_here {
-        if m.period == Period::Previous && !earlier(m.span.start - base) {
-            m.fact = first_fact.clone().or(m.fact.take());
+        m.period = period_of(m.span.start);
+        if m.period == Period::Current {
+            m.fact = rules
+                .money_facts
+                .iter()
+                .find(|(_, re)| re.is_match(about(m.span.start)))
+                .map(|(f, _)| f.clone());
+        }
+        consumed.push(m.span.clone());
+    }
+    // A previous amount is about the same fact as the current amount it is compared with.
+    for c in &figs.comparisons {
+        for &(cur, prev) in &c.pairs {
+            let (cq, pq) = (&figs.quantities[cur], &figs.quantities[prev]);
+            if !(cq.money && pq.money) {
+                continue;
+            }
+            let fact = money_here
+                .iter()
+                .find(|m| m.span == cq.span)
+                .and_then(|m| m.fact.clone());
+            if let Some(m) = money_here.iter_mut().find(|m| m.span == pq.span) {
+                m.fact = fact;
+            }
         }
     }
 
@@ -506,10 +594,10 @@ fn read_sentence(
                 continue;
             }
             consumed.push(span.clone());
-            if earlier(span.start - base) {
+            if earlier(span.start) {
                 continue;
             }
-            let period = period_of(span.start - base);
+            let period = period_of(span.start);
             for f in &p.facts {
                 counts.push(CountClaim {
                     fact: f.clone(),
@@ -520,210 +608,166 @@ fn read_sentence(
                     none_reported,
                 });
             }
-            // "initiated 17 investigations (10 in 2017)": the previous figure in brackets.
-            let bracketed = rules
-                .previous_in_brackets
-                .as_ref()
-                .filter(|_| period == Period::Current && c.name("n").is_some())
-                .and_then(|re| re.captures(&st[whole.end()..]))
-                .and_then(|bc| bc.name("n"))
-                .and_then(|nm| {
-                    let v = rules.number_value(nm.as_str())?;
-                    let at = base + whole.end();
-                    Some((v, at + nm.start()..at + nm.end()))
+        }
+    }
+    counts.sort_by_key(|k| k.span.start);
+
+    // "did not report any convictions ..., a decrease from 26 convictions": no figure before
+    // the marker, but one count read in words; it is what is compared.
+    let worded: Vec<Option<(Range<usize>, f64, usize)>> = figs
+        .comparisons
+        .iter()
+        .map(|c| {
+            if !c.current.is_empty() {
+                return None;
+            }
+            let mut before = counts
+                .iter()
+                .filter(|k| k.period == Period::Current && k.span.end <= c.marker.start);
+            let k = before.next()?;
+            if before.any(|o| o.span != k.span) {
+                return None;
+            }
+            match c.previous().map(|g| g.quantities.as_slice()) {
+                Some([p]) if !figs.quantities[*p].money => Some((k.span.clone(), k.value, *p)),
+                _ => None,
+            }
+        })
+        .collect();
+    // Figures of the previous period no pattern read take the subject of the figure they are
+    // compared with (paired by counted noun and position).
+    for (ci, c) in figs.comparisons.iter().enumerate() {
+        let mut pairs: Vec<(Range<usize>, usize)> = c
+            .pairs
+            .iter()
+            .map(|&(cur, prev)| (figs.quantities[cur].span.clone(), prev))
+            .collect();
+        if let Some((span, _, p)) = &worded[ci] {
+            pairs.push((span.clone(), *p));
+        }
+        for (cur_span, prev) in pairs {
+            let pq = &figs.quantities[prev];
+            if pq.money {
+                continue;
+            }
+            let facts: Vec<String> = counts
+                .iter()
+                .filter(|k| k.period == Period::Current && overlaps(&k.span, &cur_span))
+                .map(|k| k.fact.clone())
+                .collect();
+            for fact in facts {
+                if counts
+                    .iter()
+                    .any(|k| k.period == Period::Previous && k.fact == fact && k.sentence == *s)
+                {
+                    continue;
+                }
+                if consumed.iter().any(|r| overlaps(r, &pq.span)) && !pq.stated_zero {
+                    // A pattern read it as something else.
+                    continue;
+                }
+                counts.push(CountClaim {
+                    fact,
+                    value: pq.value,
+                    period: Period::Previous,
+                    span: pq.span.clone(),
+                    sentence: s.clone(),
+                    none_reported: false,
                 });
-            if let Some((v, span)) = bracketed {
-                if !consumed.iter().any(|r| overlaps(r, &span)) {
-                    consumed.push(span.clone());
-                    for f in &p.facts {
-                        counts.push(CountClaim {
-                            fact: f.clone(),
-                            value: v,
-                            period: Period::Previous,
-                            span: span.clone(),
-                            sentence: s.clone(),
-                            none_reported: false,
-                        });
-                    }
+            }
+            consumed.push(pq.span.clone());
+        }
+        // "the same number as": the previous figure is the current one.
+        if c.trend == Some(Trend::Same) && c.previous().is_none_or(|g| g.quantities.is_empty()) {
+            let same: Vec<CountClaim> = counts
+                .iter()
+                .filter(|k| {
+                    k.period == Period::Current
+                        && c.current
+                            .iter()
+                            .any(|&q| overlaps(&figs.quantities[q].span, &k.span))
+                })
+                .cloned()
+                .collect();
+            for k in same {
+                if !counts
+                    .iter()
+                    .any(|o| o.period == Period::Previous && o.fact == k.fact && o.sentence == *s)
+                {
+                    counts.push(CountClaim {
+                        period: Period::Previous,
+                        span: c.marker.clone(),
+                        ..k
+                    });
                 }
             }
         }
     }
     counts.sort_by_key(|k| k.span.start);
 
-    // Previous-period figures no pattern read take the subjects of the current ones, in order.
-    if let Some((_, _, trend)) = marker {
-        let mut waiting: Vec<String> = counts
-            .iter()
-            .filter(|k| k.period == Period::Current)
-            .filter(|k| k.span.start >= base + clause_start && k.span.start < base + split)
-            .map(|k| k.fact.clone())
-            .filter(|f| {
-                !counts
-                    .iter()
-                    .any(|k| k.period == Period::Previous && &k.fact == f)
-            })
-            .collect();
-        waiting.dedup();
-        let loose: Vec<&Scanned> = scanned
-            .iter()
-            .filter(|f| f.span.start >= base + prev_from && f.span.start < base + earlier_from)
-            .filter(|f| !consumed.iter().any(|r| overlaps(r, &f.span)))
-            .collect();
-        if trend == Some(Trend::Same) && loose.is_empty() {
-            // "the same number as": the previous figure is the current one.
-            for k in counts.clone() {
-                if k.period == Period::Current && waiting.contains(&k.fact) {
-                    counts.push(CountClaim {
-                        period: Period::Previous,
-                        span: base + split..base + prev_from,
-                        ..k
-                    });
-                }
-            }
-        } else if loose.is_empty() {
-            // "compared with none in 2020", "compared to no prosecutions in 2018": zero.
-            let zero = rules.previous_zero.as_ref().and_then(|re| {
-                let m = re.find(&st[prev_from..prev_to])?;
-                let lead = m.as_str().len() - m.as_str().trim_start().len();
-                Some(base + prev_from + m.start() + lead..base + prev_from + m.end())
-            });
-            if let (Some(span), Some(fact)) = (zero, waiting.first()) {
-                consumed.push(span.clone());
-                counts.push(CountClaim {
-                    fact: fact.clone(),
-                    value: 0.0,
-                    period: Period::Previous,
-                    span,
-                    sentence: s.clone(),
-                    none_reported: false,
-                });
-            }
-        } else {
-            for (fact, fig) in waiting.iter().zip(loose) {
-                let none = false;
-                consumed.push(fig.span.clone());
-                counts.push(CountClaim {
-                    fact: fact.clone(),
-                    value: fig.value,
-                    period: Period::Previous,
-                    span: fig.span.clone(),
-                    sentence: s.clone(),
-                    none_reported: none,
-                });
-            }
-        }
-    }
-
     // Figures of earlier periods are read (and set aside), not left unread.
     for f in scanned {
-        if earlier(f.span.start - base) && !consumed.iter().any(|r| overlaps(r, &f.span)) {
+        if earlier(f.span.start) && !consumed.iter().any(|r| overlaps(r, &f.span)) {
             consumed.push(f.span.clone());
         }
     }
 
-    // The comparison itself.
-    if let Some((start, end, trend)) = marker {
-        let in_clause = |r: &Range<usize>| r.start >= base + clause_start && r.start < base + start;
-        let cur_fig = counts
+    // The comparisons.
+    let figure = |q: usize| Figure {
+        value: figs.quantities[q].value,
+        span: figs.quantities[q].span.clone(),
+    };
+    for (ci, c) in figs.comparisons.iter().enumerate() {
+        let mut pairs: Vec<(Figure, Figure)> = c
+            .pairs
             .iter()
-            .find(|k| k.period == Period::Current && in_clause(&k.span))
-            .map(|k| {
-                (
-                    Some(k.fact.clone()),
-                    Figure {
-                        value: k.value,
-                        span: k.span.clone(),
-                    },
-                )
-            })
-            .or_else(|| {
-                money_here
-                    .iter()
-                    .find(|m| m.period == Period::Current && in_clause(&m.span))
-                    .map(|m| {
-                        (
-                            None,
-                            Figure {
-                                value: m.amount,
-                                span: m.span.clone(),
-                            },
-                        )
-                    })
-            })
-            .or_else(|| {
-                // The last figure before the marker, outside brackets ("25 victims (eight ...
-                // and 17 ...), compared with 33").
-                let bracketed = bracketed_spans(&st[..start], base);
-                scanned
-                    .iter()
-                    .rev()
-                    .filter(|f| !bracketed.iter().any(|b| overlaps(b, &f.span)))
-                    .find(|f| f.span.end <= base + start && f.span.start >= base + clause_start)
-                    .map(|f| {
-                        (
-                            None,
-                            Figure {
-                                value: f.value,
-                                span: f.span.clone(),
-                            },
-                        )
-                    })
-            });
-        let prev_fig = match &cur_fig {
-            Some((Some(fact), _)) => counts
-                .iter()
-                .find(|k| {
-                    k.period == Period::Previous && &k.fact == fact && k.span.start >= base + end
-                })
-                .map(|k| Figure {
-                    value: k.value,
-                    span: k.span.clone(),
-                }),
-            _ => None,
+            .map(|&(a, b)| (figure(a), figure(b)))
+            .collect();
+        let mut current = c.current.last().map(|&q| figure(q));
+        if let Some((span, value, p)) = &worded[ci] {
+            let here = Figure {
+                value: *value,
+                span: span.clone(),
+            };
+            current = Some(here.clone());
+            pairs.push((here, figure(*p)));
         }
-        .or_else(|| {
-            // "compared with none in 2020": a previous figure of zero in words.
-            let re = rules.previous_zero.as_ref()?;
-            let m = re.find(&st[end..prev_to.max(end)])?;
-            let lead = m.as_str().len() - m.as_str().trim_start().len();
-            Some(Figure {
-                value: 0.0,
-                span: base + end + m.start() + lead..base + end + m.end(),
+        let qs = &figs.quantities;
+        let counts_ref = &counts;
+        let current_facts: Vec<String> = c
+            .current
+            .iter()
+            .flat_map(|&q| {
+                counts_ref
+                    .iter()
+                    .filter(move |k| k.period == Period::Current && overlaps(&k.span, &qs[q].span))
+                    .map(|k| k.fact.clone())
             })
-        })
-        .or_else(|| {
-            money_here
-                .iter()
-                .find(|m| m.period == Period::Previous)
-                .filter(|_| cur_fig.as_ref().is_some_and(|(f, _)| f.is_none()))
-                .map(|m| Figure {
-                    value: m.amount,
-                    span: m.span.clone(),
-                })
-        })
-        .or_else(|| {
-            scanned
-                .iter()
-                .find(|f| {
-                    f.span.start >= base + end
-                        && f.span.start < base + earlier_from
-                        && !money_here.iter().any(|m| overlaps(&m.span, &f.span))
-                })
-                .map(|f| Figure {
-                    value: f.value,
-                    span: f.span.clone(),
-                })
-        });
-        let previous_part = base + end..base + prev_to.max(end);
+            .collect();
+        let previous = c.previous();
         claims.comparisons.push(Comparison {
             sentence: s.clone(),
-            marker: base + start..base + end,
-            trend,
-            current: cur_fig.map(|(_, f)| f),
-            previous: prev_fig,
-            previous_part: previous_part.clone(),
-            names_period: rules.previous_period.is_match(&st[end..prev_to.max(end)]),
+            marker: c.marker.clone(),
+            trend: c.trend,
+            bracketed: c.bracketed,
+            pairs,
+            current,
+            current_facts,
+            has_previous_figure: previous.is_some_and(|g| !g.quantities.is_empty()),
+            previous_year: previous.and_then(|g| g.year.clone()),
+            earlier_years: c
+                .groups
+                .iter()
+                .skip(1)
+                .filter_map(|g| g.year.as_ref().map(|(y, _)| *y))
+                .collect(),
+            current_year: c.current_year,
+            year_in_range: c.year_in_range,
+            names_period: c
+                .groups
+                .first()
+                .is_some_and(|g| g.year.is_some() || g.period_words),
+            previous_part: c.after.clone(),
         });
     }
 
@@ -758,95 +802,71 @@ fn read_sentence(
         }
     }
 
-    // Parts of a whole.
-    for p in &rules.parts {
-        if !p.re.is_match(st) {
-            continue;
-        }
-        for c in p.re.captures_iter(st) {
-            let Some(parts_m) = c.name("parts") else {
-                continue;
-            };
-            let whole = if p.whole_from_previous {
-                previous_sentence
-                    .as_ref()
-                    .and_then(|(ps, scanned_prev, first)| {
-                        let value = first.or_else(|| scanned_prev.first().map(|f| f.value))?;
-                        let span = scanned_prev
-                            .iter()
-                            .find(|f| f.value == value)
-                            .map_or(ps.clone(), |f| f.span.clone());
-                        Some(Figure { value, span })
-                    })
-            } else {
-                c.name("whole").and_then(|w| {
-                    if is_year(w.as_str()) {
-                        return None;
+    // Breakdowns.
+    for b in &figs.breakdowns {
+        let whole = match b.whole {
+            Some(w) => figure(w),
+            None => match previous_first {
+                // "These victims included ...": the subject names what the figure counted.
+                Some(f) if b.subject.is_none() || f.noun.is_none() || b.subject == f.noun => {
+                    Figure {
+                        value: f.value,
+                        span: f.span.clone(),
                     }
-                    Some(Figure {
-                        value: rules.number_value(w.as_str())?,
-                        span: base + w.start()..base + w.end(),
-                    })
-                })
-            };
-            let Some(whole) = whole else { continue };
-            // The parts end where one of them is broken down further ("127 victims,
-            // including 26 children"); figures in brackets break a part down too.
-            let parts_text = parts_m.as_str();
-            let stop = rules
-                .parts_stop
-                .as_ref()
-                .and_then(|re| re.find(parts_text))
-                .map_or(parts_text.len(), |m| m.start());
-            // Nor do figures after a comparison marker belong to them ("94 victims, including
-            // 87 ... and seven ..., compared with 108 in 2020").
-            let stop = if split > parts_m.start() {
-                stop.min(split - parts_m.start())
-            } else {
-                stop
-            };
-            let range = base + parts_m.start()..base + parts_m.start() + stop;
-            let bracketed = bracketed_spans(parts_text, base + parts_m.start());
-            let parts: Vec<Figure> = scanned
-                .iter()
-                .filter(|f| f.span.start >= range.start && f.span.end <= range.end)
-                .filter(|f| !bracketed.iter().any(|b| overlaps(b, &f.span)))
-                .filter(|f| !money_here.iter().any(|m| overlaps(&m.span, &f.span)))
-                .map(|f| Figure {
-                    value: f.value,
-                    span: f.span.clone(),
-                })
-                .collect();
-            if !parts.is_empty() {
-                for f in &parts {
-                    consumed.push(f.span.clone());
                 }
-                consumed.push(whole.span.clone());
-                claims.parts.push(PartsClaim {
-                    whole,
-                    parts,
-                    sentence: s.clone(),
-                });
-            }
+                _ => continue,
+            },
+        };
+        let parts: Vec<Figure> = b.parts.iter().map(|&p| figure(p)).collect();
+        for f in &parts {
+            consumed.push(f.span.clone());
         }
+        consumed.push(whole.span.clone());
+        claims.parts.push(PartsClaim {
+            whole,
+            parts,
+            exhaustive: b.exhaustive,
+            remainder: b.remainder,
+            sentence: s.clone(),
+        });
     }
 
     // Unread: a figure in digits that nothing read.
     for k in &counts {
         consumed.push(k.span.clone());
     }
-    if scanned
-        .iter()
-        .any(|f| f.digits && !consumed.iter().any(|r| overlaps(r, &f.span)))
-    {
+    if scanned.iter().any(|f| {
+        f.digits && f.kind == Kind::Number && !consumed.iter().any(|r| overlaps(r, &f.span))
+    }) {
         claims.unread.push(s.clone());
     }
 
+    let noun_at = |span: &Range<usize>| {
+        figs.quantities
+            .iter()
+            .find(|q| overlaps(&q.span, span))
+            .and_then(|q| q.noun.clone())
+    };
     let first = counts
         .iter()
         .find(|k| k.period == Period::Current)
-        .map(|k| k.value);
+        .map(|k| FirstFigure {
+            value: k.value,
+            span: k.span.clone(),
+            noun: noun_at(&k.span),
+        })
+        .or_else(|| {
+            figs.quantities
+                .iter()
+                .find(|q| !q.stated_zero && !q.money && !q.duration && side(q.span.start).is_none())
+                .map(|q| FirstFigure {
+                    value: q.value,
+                    span: q.span.clone(),
+                    noun: q.noun.clone(),
+                })
+        });
     claims.counts.extend(counts);
+    money_here.sort_by_key(|m| m.span.start);
     claims.money.extend(money_here);
     first
 }

@@ -45,26 +45,15 @@ pub(crate) struct ClaimsYaml {
     waiver_flag: Option<String>,
     openers: OpenersYaml,
     counts: Vec<CountYaml>,
-    money: String,
+    money: Vec<String>,
     money_rate_tolerance: f64,
+    /// The unit the report rounds dollar equivalents to (10: "$53,190").
+    #[serde(default = "one")]
+    money_usd_rounding: f64,
     #[serde(default)]
     money_facts: Vec<MoneyFactYaml>,
     comparisons: Vec<ComparisonYaml>,
     previous_period: String,
-    /// Wording right after a comparison marker that states a previous figure of zero
-    /// ("compared with none in 2020", "up from no convictions").
-    #[serde(default)]
-    previous_zero: Option<String>,
-    /// Wording right after a count that gives the previous period's figure in brackets
-    /// ("initiated 17 investigations (10 in 2017)"); its `n` group is the previous figure.
-    #[serde(default)]
-    previous_in_brackets: Option<String>,
-    #[serde(default)]
-    parts: Vec<PartsYaml>,
-    /// Inside the parts of a whole, the wording that opens a breakdown of one part ("127
-    /// victims, including 26 children"): the parts end there.
-    #[serde(default)]
-    parts_stop: Option<String>,
     #[serde(default)]
     bounds: Vec<BoundYaml>,
     counters: String,
@@ -80,6 +69,9 @@ pub(crate) struct ClaimsYaml {
     statements: Vec<StatementYaml>,
     #[serde(default)]
     history: Option<HistoryYaml>,
+    /// The word classes of the figure grammar (see `claims/figures.rs`).
+    #[serde(default)]
+    grammar: super::figures::GrammarYaml,
     vocabulary: VocabularyYaml,
 }
 
@@ -160,6 +152,10 @@ struct SectionYaml {
     not_for: Vec<String>,
 }
 
+fn one() -> f64 {
+    1.0
+}
+
 fn yes() -> bool {
     true
 }
@@ -229,20 +225,6 @@ struct ComparisonYaml {
     #[serde(default)]
     trend: Option<Trend>,
     pattern: String,
-}
-
-#[derive(Debug, Deserialize, schemars::JsonSchema)]
-#[serde(deny_unknown_fields)]
-struct PartsYaml {
-    pattern: String,
-    #[serde(default)]
-    whole_from: Option<WholeFrom>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
-#[serde(rename_all = "lowercase")]
-enum WholeFrom {
-    Previous,
 }
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
@@ -325,12 +307,6 @@ pub(super) struct CountPattern {
     pub(super) sections: Vec<String>,
 }
 
-#[derive(Debug)]
-pub(super) struct PartsPattern {
-    pub(super) re: Regex,
-    pub(super) whole_from_previous: bool,
-}
-
 /// A statement pattern: wording that states a boolean, enum, year or text fact.
 #[derive(Debug)]
 pub(super) struct StatementPattern {
@@ -387,15 +363,12 @@ pub struct ClaimRules {
     pub(super) opener: Regex,
     pub(super) opener_trends: IndexMap<String, String>,
     pub(super) counts: Vec<CountPattern>,
-    pub(super) money: Regex,
+    pub(super) money: Vec<Regex>,
     pub money_rate_tolerance: f64,
+    pub money_usd_rounding: f64,
     pub(super) money_facts: Vec<(String, Regex)>,
     pub(super) comparisons: Vec<(Option<Trend>, Regex)>,
     pub(super) previous_period: Regex,
-    pub(super) previous_zero: Option<Regex>,
-    pub(super) previous_in_brackets: Option<Regex>,
-    pub(super) parts: Vec<PartsPattern>,
-    pub(super) parts_stop: Option<Regex>,
     pub(super) reference_before: Option<Regex>,
     pub bounds: Vec<(String, String)>,
     pub(super) counters: Regex,
@@ -405,6 +378,8 @@ pub struct ClaimRules {
     pub(super) count_filter: Prefilter,
     pub(super) statement_filter: Prefilter,
     pub history: HistoryRules,
+    pub(super) grammar: super::figures::Grammar,
+    pub(super) stemmer: Stemmer,
     pub(super) number: Regex,
     pub(super) percent_words: Vec<String>,
     numbers: HashMap<String, u64>,
@@ -421,6 +396,28 @@ pub struct ClaimRules {
     /// Every fact path a claim may name, for validating against the catalog.
     pub fact_paths: Vec<(String, Range<usize>)>,
     pub file: Arc<SourceFile>,
+}
+
+/// The English stemmer the figure grammar matches counted nouns and verbs with ("victims" and
+/// "victim", "investigated" and "investigations").
+pub struct Stemmer(rust_stemmers::Stemmer);
+
+impl Stemmer {
+    fn english() -> Stemmer {
+        Stemmer(rust_stemmers::Stemmer::create(
+            rust_stemmers::Algorithm::English,
+        ))
+    }
+
+    pub fn stem(&self, word: &str) -> String {
+        self.0.stem(word).into_owned()
+    }
+}
+
+impl std::fmt::Debug for Stemmer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Stemmer(English)")
+    }
 }
 
 /// Compiles patterns of one YAML file, collecting located problems.
@@ -835,9 +832,13 @@ impl ClaimRules {
         let month = format!(r"(?:{})", alternation(v.months.iter().map(String::as_str)));
         // Any currency: the known names, or a capitalized word (the country's adjective)
         // before one word ("Velorian dinar"). The money pattern's `($...)` makes it safe.
+        // A known name may follow up to two words of its own ("new kwacha", "Trinidad and
+        // Tobago dollars").
+        let known = alternation(v.currencies.iter().map(|c| c.name.as_str()));
+        // Any other word or two right before the dollars in brackets is a currency too ("pula",
+        // "new kwacha"): the `($...)` after it makes that safe.
         let currency = format!(
-            r"(?:{}|(?-i:[A-Z][\w'-]+)\s+[A-Za-z][\w'-]*|(?-i:[A-Z]{{3}}))",
-            alternation(v.currencies.iter().map(|c| c.name.as_str()))
+            r"(?:(?:[A-Za-z][\w'-]*\s+){{0,3}}?(?:{known})|(?-i:[A-Z][\w'-]+)\s+[A-Za-z][\w'-]*|(?-i:[A-Z]{{3}})|[A-Za-z][\w'-]*(?:\s+[A-Za-z][\w'-]*)?)"
         );
         let placeholders: Vec<(&'static str, String)> = vec![
             ("number", number.clone()),
@@ -978,12 +979,20 @@ impl ClaimRules {
                 })
             })
             .collect();
-        let money = c.compile("money", &y.money);
-        if let Some(re) = &money {
-            for g in ["amount", "currency", "usd"] {
-                c.require_group("money", re, g);
-            }
-        }
+        let money: Vec<Regex> = y
+            .money
+            .iter()
+            .enumerate()
+            .filter_map(|(i, p)| {
+                let path = format!("money[{i}]");
+                let re = c.compile(&path, p)?;
+                let mut ok = true;
+                for g in ["amount", "currency", "usd"] {
+                    ok &= c.require_group(&path, &re, g);
+                }
+                ok.then_some(re)
+            })
+            .collect();
         let money_facts = c.compile_each(
             "money_facts",
             &y.money_facts,
@@ -993,31 +1002,8 @@ impl ClaimRules {
         let comparisons =
             c.compile_each("comparisons", &y.comparisons, |m| &m.pattern, |m| m.trend);
         let previous_period = c.compile("previous_period", &y.previous_period);
-        let previous_zero = c.compile_opt("previous_zero", y.previous_zero.as_deref());
-        let previous_in_brackets = c
-            .compile_opt("previous_in_brackets", y.previous_in_brackets.as_deref())
-            .filter(|re| c.require_group("previous_in_brackets", re, "n"));
-        let parts_stop = c.compile_opt("parts_stop", y.parts_stop.as_deref());
         let reference_before = c.compile_opt("reference_before", y.reference_before.as_deref());
-        let parts = y
-            .parts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let path = format!("parts[{i}].pattern");
-                let re = c.compile(&path, &p.pattern)?;
-                let from_previous = p.whole_from == Some(WholeFrom::Previous);
-                if !c.require_group(&path, &re, "parts")
-                    || (!from_previous && !c.require_group(&path, &re, "whole"))
-                {
-                    return None;
-                }
-                Some(PartsPattern {
-                    re,
-                    whole_from_previous: from_previous,
-                })
-            })
-            .collect();
+        let grammar = super::figures::Grammar::compile(&y.grammar, &mut c);
         let counters = c.compile("counters", &y.counters);
         let counter_facts = c.compile_each(
             "counter_facts",
@@ -1089,7 +1075,6 @@ impl ClaimRules {
             Some(movement_years),
             Some(waiver),
             Some(opener),
-            Some(money),
             Some(previous_period),
             Some(counters),
             Some(number),
@@ -1099,7 +1084,6 @@ impl ClaimRules {
             movement_years,
             waiver,
             opener,
-            money,
             previous_period,
             counters,
             number_re,
@@ -1132,13 +1116,10 @@ impl ClaimRules {
             counts,
             money,
             money_rate_tolerance: y.money_rate_tolerance,
+            money_usd_rounding: y.money_usd_rounding,
             money_facts,
             comparisons,
             previous_period,
-            previous_zero,
-            previous_in_brackets,
-            parts,
-            parts_stop,
             reference_before,
             bounds: y
                 .bounds
@@ -1151,6 +1132,8 @@ impl ClaimRules {
             count_filter,
             statement_filter,
             history,
+            grammar,
+            stemmer: Stemmer::english(),
             number,
             percent_words: y.percent_words.iter().map(|w| w.to_lowercase()).collect(),
             numbers: v

@@ -108,3 +108,28 @@ pub fn is_clean(p: &Path) -> bool {
         .and_then(|n| n.to_str())
         .is_some_and(|n| n.starts_with("clean"))
 }
+
+/// Every documented check code with its default severity: rules/checks.yaml, and the language
+/// rules of rules/style.yaml (warnings unless they say otherwise).
+pub fn documented_severities() -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("rules");
+    let read = |name: &str| -> serde_yaml::Value {
+        let text = std::fs::read_to_string(root.join(name)).expect("bundled rule file");
+        serde_yaml::from_str(&text).expect("bundled rule file is YAML")
+    };
+    let mut out = BTreeMap::new();
+    for (file, list, key, default) in [
+        ("checks.yaml", "checks", "code", "error"),
+        ("style.yaml", "rules", "id", "warning"),
+    ] {
+        let v = read(file);
+        for entry in v[list].as_sequence().into_iter().flatten() {
+            let Some(code) = entry[key].as_str() else {
+                continue;
+            };
+            let severity = entry["severity"].as_str().unwrap_or(default);
+            out.insert(code.to_string(), severity.to_string());
+        }
+    }
+    out
+}
