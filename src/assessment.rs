@@ -91,6 +91,9 @@ pub struct IndicatorResult {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// When undecided for want of facts: the fact paths it would need.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
     pub condition: String,
     pub evidence: Evidence,
 }
@@ -218,6 +221,9 @@ pub struct TraceStep {
 pub struct Undecided {
     pub rule: String,
     pub reason: String,
+    /// The fact paths it would need, when it was undecided for want of facts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// A fact as templates and JSON see it.

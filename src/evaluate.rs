@@ -8,7 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::assessment::*;
-use crate::expr::{to_cel, Bindings, Condition, EvalError};
+use crate::expr::{Bindings, Condition, EvalError, Val, Verdict};
 use crate::facts::{FactValue, Facts, Reading};
 use crate::rulebook::schema::{Direction, Effect, FactKind, ParamValue};
 use crate::rulebook::{Criterion, Rulebook};
@@ -46,8 +46,8 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         let mut score = 0i64;
         let mut hits = Vec::new();
         for s in rules.signals.iter().filter(|s| s.pillar == p.id) {
-            match s.condition.eval_bool(&bindings) {
-                Ok(true) => {
+            match s.condition.eval(&bindings) {
+                Ok(Verdict::True) => {
                     let w = i64::from(s.weight);
                     score += if s.direction == Direction::Up { w } else { -w };
                     hits.push(SignalResult {
@@ -59,7 +59,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                         evidence: evidence(&s.condition, facts),
                     });
                 }
-                Ok(false) | Err(EvalError::Unknown(_) | EvalError::Undecidable(_)) => {}
+                Ok(Verdict::False | Verdict::Unknown(_)) | Err(EvalError::Undecidable(_)) => {}
                 Err(e @ EvalError::NotBoolean(_)) => {
                     problems.push(format!("signal `{}` {e}", s.id))
                 }
@@ -111,8 +111,8 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         }
         Json::Object(m)
     };
-    bindings.set("criteria", to_cel(&results(&criteria)));
-    bindings.set("standards", to_cel(&results(&standards)));
+    bindings.set_json("criteria", &results(&criteria));
+    bindings.set_json("standards", &results(&standards));
     let mut pm = JsonMap::new();
     for (id, p) in &pillars {
         pm.insert(
@@ -120,10 +120,10 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
             json!({"trend": p.trend.as_str(), "score": p.score}),
         );
     }
-    bindings.set("pillars", to_cel(&Json::Object(pm)));
-    bindings.set(
+    bindings.set_json("pillars", &Json::Object(pm));
+    bindings.set_json(
         "totals",
-        to_cel(&serde_json::to_value(&totals).unwrap_or(Json::Null)),
+        &serde_json::to_value(&totals).unwrap_or(Json::Null),
     );
 
     // Opener qualifiers: for each pillar, the first whose condition holds.
@@ -144,10 +144,10 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                 view[k] = json!(view[k].as_u64().unwrap_or(0) + u64::from(n));
             }
         }
-        bindings.set("pillar", to_cel(&view));
+        bindings.set_json("pillar", &view);
         for q in &rules.qualifiers {
-            match q.condition.eval_bool(&bindings) {
-                Ok(true) => {
+            match q.condition.eval(&bindings) {
+                Ok(Verdict::True) => {
                     p.qualifier = Some(QualifierResult {
                         id: q.id.clone(),
                         citation: q.citation.clone(),
@@ -156,7 +156,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     });
                     break;
                 }
-                Ok(false) | Err(EvalError::Unknown(_) | EvalError::Undecidable(_)) => {}
+                Ok(Verdict::False | Verdict::Unknown(_)) | Err(EvalError::Undecidable(_)) => {}
                 Err(e @ EvalError::NotBoolean(_)) => {
                     problems.push(format!("qualifier `{}` {e}", q.id))
                 }
@@ -168,10 +168,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
     let mut flags: Vec<String> = Vec::new();
     let mut trace = Vec::new();
     'stages: for stage in &rules.stages {
-        bindings.set(
-            "tier",
-            to_cel(&tier.clone().map_or(Json::Null, Json::String)),
-        );
+        bindings.set_json("tier", &tier.clone().map_or(Json::Null, Json::String));
         let mut step = TraceStep {
             stage: stage.id.clone(),
             citation: stage.citation.clone(),
@@ -187,8 +184,8 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         };
         let mut stop = false;
         for rule in &stage.rules {
-            match rule.condition.eval_bool(&bindings) {
-                Ok(true) => {
+            match rule.condition.eval(&bindings) {
+                Ok(Verdict::True) => {
                     tier = Some(rule.tier.clone());
                     for f in &rule.flags {
                         if !flags.contains(f) {
@@ -209,10 +206,16 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     stop = rule.is_final;
                     break;
                 }
-                Ok(false) => {}
+                Ok(Verdict::False) => {}
+                Ok(Verdict::Unknown(missing)) => step.undecided.push(Undecided {
+                    rule: rule.id.clone(),
+                    reason: missing_reason(&missing),
+                    missing,
+                }),
                 Err(e) => step.undecided.push(Undecided {
                     rule: rule.id.clone(),
                     reason: e.to_string(),
+                    missing: Vec::new(),
                 }),
             }
         }
@@ -247,7 +250,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         .map(|h| (h.year, h.tier.clone(), h.waiver))
         .collect();
     let consecutive_years = if movement == Movement::Remained {
-        crate::expr::streak(&history, facts.year, &tier).0 + 1
+        crate::expr::streak(&history, facts.year, &tier, i64::MIN).0 + 1
     } else {
         1
     };
@@ -327,20 +330,19 @@ fn score_criterion(
         key_gaps: 0,
         indicators: Vec::new(),
     };
-    let mut decided = 0;
     for ind in &c.indicators {
-        let (outcome, reason) = match ind.condition.eval_bool(bindings) {
-            Ok(true) => (Outcome::Fired, None),
-            Ok(false) => (Outcome::NotFired, None),
+        let (outcome, reason, missing) = match ind.condition.eval(bindings) {
+            Ok(Verdict::True) => (Outcome::Fired, None, Vec::new()),
+            Ok(Verdict::False) => (Outcome::NotFired, None, Vec::new()),
+            Ok(Verdict::Unknown(missing)) => {
+                (Outcome::Unknown, Some(missing_reason(&missing)), missing)
+            }
             Err(e @ EvalError::NotBoolean(_)) => {
                 problems.push(format!("indicator `{}` {e}", ind.id));
-                (Outcome::Unknown, Some(e.to_string()))
+                (Outcome::Unknown, Some(e.to_string()), Vec::new())
             }
-            Err(e) => (Outcome::Unknown, Some(e.to_string())),
+            Err(e) => (Outcome::Unknown, Some(e.to_string()), Vec::new()),
         };
-        if outcome != Outcome::Unknown {
-            decided += 1;
-        }
         let ev = evidence(&ind.condition, bindings_facts(text_context));
         if outcome == Outcome::Fired {
             let w = i64::from(ind.weight);
@@ -392,11 +394,14 @@ fn score_criterion(
             weight: ind.weight,
             outcome,
             reason,
+            missing,
             condition: ind.condition.source.clone(),
             evidence: ev,
         });
     }
-    result.status = if decided == 0 {
+    // Met only on positive evidence: a strength fired and no gap. Nothing fired (undecided, or
+    // only "did not fire" results) says nothing either way.
+    result.status = if result.strengths + result.gaps + result.key_gaps == 0 {
         Status::Unknown
     } else if result.key_gaps > 0 || (result.gaps > 0 && result.strengths == 0) {
         Status::NotMet
@@ -552,7 +557,9 @@ fn insert_path(root: &mut JsonMap<String, Json>, path: &str, value: Json) {
     }
 }
 
-/// CEL bindings every condition sees: fact groups, `previous`, `params`, `report`, `history`.
+/// The bindings every condition sees: fact groups, `previous`, `params`, `report`, `history`.
+/// Every catalog fact is bound: a value, `not_reported`, or unknown when the file does not state
+/// it, each carrying its path so an undecided condition can name the evidence it lacks.
 fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
     let history: Vec<(i64, String, bool)> = facts
         .history
@@ -560,24 +567,11 @@ fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
         .map(|h| (h.year, h.tier.clone(), h.waiver))
         .collect();
     let mut b = Bindings::new(history, facts.year);
-    let mut current = JsonMap::new();
-    let mut previous = JsonMap::new();
-    for g in rules.catalog.top_groups() {
-        current.insert(g.clone(), Json::Object(JsonMap::new()));
-        previous.insert(g, Json::Object(JsonMap::new()));
-    }
-    for (path, f) in &facts.values {
-        if let Some(r) = &f.value {
-            insert_path(&mut current, path, cel_json(r));
-        }
-        if let Some(r) = &f.previous {
-            insert_path(&mut previous, path, cel_json(r));
-        }
-    }
+    let (current, previous) = fact_trees(rules, facts);
     for (g, v) in current {
-        b.set(&g, to_cel(&v));
+        b.set(&g, v);
     }
-    b.set("previous", to_cel(&Json::Object(previous)));
+    b.set("previous", Val::map(previous));
     let params: JsonMap<String, Json> = rules
         .params
         .iter()
@@ -591,36 +585,125 @@ fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
             (k.clone(), v)
         })
         .collect();
-    b.set("params", to_cel(&Json::Object(params)));
-    b.set(
+    b.set_json("params", &Json::Object(params));
+    b.set_json(
         "report",
-        to_cel(&json!({
+        &json!({
             "country": facts.country,
             "year": facts.year,
             "period": facts.period,
             "downgrade_waiver": facts.downgrade_waiver,
             "special_case": facts.special_case,
-        })),
+        }),
     );
-    b.set(
+    b.set_json(
         "history",
-        to_cel(&Json::Array(
+        &Json::Array(
             facts
                 .history
                 .iter()
                 .map(|h| json!({"year": h.year, "tier": h.tier, "waiver": h.waiver}))
                 .collect(),
-        )),
+        ),
     );
-    b.set("tier", to_cel(&Json::Null));
+    b.set("tier", Val::Null);
     b
 }
 
-/// Value as CEL sees it: not reported is `null`.
-fn cel_json(r: &Reading) -> Json {
+/// The fact groups of this period and of the previous one (`previous.` paths), as nested maps.
+pub(crate) fn fact_trees(
+    rules: &Rulebook,
+    facts: &Facts,
+) -> (IndexMap<String, Val>, IndexMap<String, Val>) {
+    let mut current = Tree::default();
+    let mut previous = Tree::default();
+    for def in &rules.catalog.facts {
+        let f = facts.values.get(&def.path);
+        let money = def.kind == FactKind::Money;
+        current.insert(
+            &def.path,
+            reading_val(f.and_then(|f| f.value.as_ref()), &def.path, money),
+        );
+        let prev_path = format!("previous.{}", def.path);
+        previous.insert(
+            &def.path,
+            reading_val(f.and_then(|f| f.previous.as_ref()), &prev_path, money),
+        );
+    }
+    (current.into_vals(), previous.into_vals())
+}
+
+/// A fact's reading as a condition sees it.
+fn reading_val(r: Option<&Reading>, path: &str, money: bool) -> Val {
     match r {
-        Reading::NotReported => Json::Null,
-        Reading::Value(v) => value_json(v),
+        None => Val::unknown(path),
+        Some(Reading::NotReported) => Val::not_reported(path),
+        Some(Reading::Value(v)) => {
+            let mut val = Val::from_json(&value_json(v));
+            // A money amount without its USD equivalent: the equivalent is unknown.
+            if let (true, Val::Map(m)) = (money, &val) {
+                if !m.contains_key("usd") {
+                    let mut m = (**m).clone();
+                    m.insert("usd".into(), Val::unknown(&format!("{path}.usd")));
+                    val = Val::map(m);
+                }
+            }
+            val
+        }
+    }
+}
+
+/// Nested maps built from dotted paths.
+#[derive(Default)]
+struct Tree(IndexMap<String, TreeNode>);
+
+enum TreeNode {
+    Leaf(Val),
+    Branch(Tree),
+}
+
+impl Tree {
+    fn insert(&mut self, path: &str, v: Val) {
+        match path.split_once('.') {
+            None => {
+                self.0.insert(path.to_string(), TreeNode::Leaf(v));
+            }
+            Some((head, rest)) => {
+                let node = self
+                    .0
+                    .entry(head.to_string())
+                    .or_insert_with(|| TreeNode::Branch(Tree::default()));
+                if let TreeNode::Leaf(_) = node {
+                    *node = TreeNode::Branch(Tree::default());
+                }
+                if let TreeNode::Branch(t) = node {
+                    t.insert(rest, v);
+                }
+            }
+        }
+    }
+
+    fn into_vals(self) -> IndexMap<String, Val> {
+        self.0
+            .into_iter()
+            .map(|(k, n)| {
+                let v = match n {
+                    TreeNode::Leaf(v) => v,
+                    TreeNode::Branch(t) => Val::map(t.into_vals()),
+                };
+                (k, v)
+            })
+            .collect()
+    }
+}
+
+/// "`a` and `b` are unknown".
+pub fn missing_reason(missing: &[String]) -> String {
+    let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
+    match names.len() {
+        0 => "undecided".to_string(),
+        1 => format!("{} is not known", names[0]),
+        _ => format!("{} are not known", names.join(", ")),
     }
 }
 

@@ -211,6 +211,29 @@ fn a_fact_no_rule_or_template_reads_is_a_warning() {
     );
 }
 
+#[test]
+fn a_has_guard_on_a_fact_is_an_unnecessary_presence_test_warning() {
+    let (_tmp, dir) = rules_copy();
+    let criteria = dir.join("criteria.yaml");
+    let old = r#"when: "prosecution.specialized_units == true""#;
+    let new =
+        r#"when: "has(prosecution.specialized_units) && prosecution.specialized_units == true""#;
+    let (line, _) = edit(&criteria, old, new);
+    let out = tiercheck()
+        .args(["rules", "lint", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(
+        err.contains("unnecessary-presence-test")
+            && err.contains("has(prosecution.specialized_units)")
+            && err.contains(&format!("criteria.yaml:{line}:")),
+        "{err}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------- test
 
 #[test]

@@ -267,6 +267,8 @@ enum Scope {
 
 struct Loader<'a> {
     problems: Vec<Diagnostic>,
+    /// Non-fatal problems (lint warnings).
+    warnings: Vec<Diagnostic>,
     ids: HashMap<String, Origin>,
     catalog: Catalog,
     params: IndexMap<String, ParamDef>,
@@ -332,6 +334,7 @@ impl Rulebook {
         };
         let mut l = Loader {
             problems,
+            warnings: Vec::new(),
             ids: HashMap::new(),
             catalog: Catalog::default(),
             params: IndexMap::new(),
@@ -366,7 +369,7 @@ impl Rulebook {
             .map(|(f, s, src)| l.stages(&f, &s, &src))
             .unwrap_or_default();
 
-        let mut warnings = Vec::new();
+        let mut warnings = std::mem::take(&mut l.warnings);
         for def in &l.catalog.facts {
             if !l.used_facts.contains(&def.path) {
                 if let Some(o) = l.catalog.origins.get(&def.path) {
@@ -643,6 +646,21 @@ impl Loader<'_> {
                 self.problems
                     .push(d.at(file, spans.sub_span(&when_path, r.span.clone(), file)));
                 ok = false;
+            }
+        }
+        // Under three-valued evaluation `has(fact)` is never false: a missing fact leaves the
+        // condition undecided whatever guards it.
+        for r in cond.presence_tests() {
+            let root = r.segments[0].as_str();
+            if root == "previous" || self.catalog.is_group(root) {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        "unnecessary-presence-test",
+                        format!("`has({})` is never false: a fact the facts file does not state leaves the condition undecided", r.dotted()),
+                    )
+                    .at(file, spans.sub_span(&when_path, r.span.clone(), file))
+                    .with_help("remove the guard: a condition decides only on the facts it reads (rules/README.md, \"Evidence\"); test `== null` for a fact that was not reported"),
+                );
             }
         }
         let known = known_functions();
