@@ -475,7 +475,8 @@ fn waiver_flag_warnings(rules: &Rulebook, facts: &Facts, bindings: &Bindings) ->
         return Vec::new();
     };
     let mut out = Vec::new();
-    for h in &facts.history {
+    // Only a flag the file writes can disagree; an absent flag is no claim.
+    for h in facts.history.iter().filter(|h| h.waiver_span.is_some()) {
         let mut b = bindings.clone();
         b.set_json(
             "entry",
@@ -499,17 +500,18 @@ fn waiver_flag_warnings(rules: &Rulebook, facts: &Facts, bindings: &Bindings) ->
             )
         } else {
             format!(
-                "history does not mark {} as a waiver year, but the streak makes it one",
+                "history says `waiver: false` for {}, but the streak makes it a waiver year",
                 h.year
             )
         };
         out.push(
             Diagnostic::warning("waiver-flag-disagrees", message)
                 .at(&facts.file, h.waiver_span.clone().unwrap_or(h.year_span.clone()))
+                .with_label(format!("the streak gives `waiver: {derived}`"))
                 .with_help(format!(
                     "waiver years follow from the streak ({}); the rules use the streak, not the flag: {}",
                     rule.citation,
-                    if h.waiver { "remove `waiver: true`" } else { "add `waiver: true`" }
+                    if h.waiver { "remove `waiver: true`" } else { "write `waiver: true`, or leave the flag out" }
                 )),
         );
     }
@@ -1012,9 +1014,14 @@ pub fn check_constraints(rules: &Rulebook, facts: &Facts) -> (Vec<Diagnostic>, V
         for (span, label) in places {
             d = d.with_related(&facts.file, span, label);
         }
+        let why = c.why.trim();
+        let mut chars = why.chars();
+        let why = chars.next().map_or(String::new(), |f| {
+            f.to_lowercase().collect::<String>() + chars.as_str()
+        });
         d = d.with_help(format!(
-            "{} (constraint `{}` of the fact catalog)",
-            c.why.trim(),
+            "correct one of the facts: {} (constraint `{}` of the fact catalog)",
+            why.trim_end_matches('.'),
             c.id
         ));
         sink.push(d);

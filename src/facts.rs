@@ -168,15 +168,8 @@ impl Facts {
         let mut problems = Vec::new();
         let catalog = &rules.catalog;
 
-        if !YEAR_RANGE.contains(&raw.year) {
-            problems.push(
-                Diagnostic::error(
-                    "wrong-type",
-                    format!("`{}` is not a plausible report year", raw.year),
-                )
-                .at(file, spans.value_span("year")),
-            );
-        } else if let Some(y) = &rules.report_years {
+        // The rules' range of report years when they give one, else a plausibility check.
+        if let Some(y) = &rules.report_years {
             let last = current_year() + y.ahead;
             if raw.year < y.first || raw.year > last {
                 problems.push(
@@ -201,6 +194,14 @@ impl Facts {
                     )),
                 );
             }
+        } else if !YEAR_RANGE.contains(&raw.year) {
+            problems.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("`{}` is not a plausible report year", raw.year),
+                )
+                .at(file, spans.value_span("year")),
+            );
         }
         let period = raw.period.unwrap_or(raw.year - 1);
         let mut history = Vec::new();

@@ -129,6 +129,22 @@ const BREAKAGES: &[Breakage] = &[
         code: "duplicate-id",
         offset: Some("- id: ".len()),
     },
+    // Dated versions of a rule that overlap: pointed at the later version's `from`.
+    Breakage {
+        file: "criteria.yaml",
+        old: "          - from: 2019\n            citation: \"TVPA §108(b)(1) as amended",
+        new: "          - from: 2018\n            citation: \"TVPA §108(b)(1) as amended",
+        code: "overlapping-versions",
+        offset: Some("          - from: ".len()),
+    },
+    // Dated versions of a param that leave a year without a value.
+    Breakage {
+        file: "ruleset.yaml",
+        old: "      - from: 2019\n        value: 1",
+        new: "      - from: 2020\n        value: 1",
+        code: "version-gap",
+        offset: Some("      - from: ".len()),
+    },
 ];
 
 #[test]

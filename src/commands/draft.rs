@@ -98,7 +98,7 @@ fn incomplete(a: &Assessment) -> Diagnostic {
             a.tier_label.to_lowercase()
         ),
     )
-    .with_help("state the facts listed below (a value, or `not_reported`), or draft with `--allow-incomplete` to mark them as drafting notes")
+    .with_help("state the facts below (a value, or `not_reported`); `--allow-incomplete` drafts with notes")
 }
 
 fn fail(ds: &[Diagnostic]) -> Exit {
