@@ -915,13 +915,13 @@ impl Tree {
     }
 }
 
-/// "`a` and `b` are unknown".
+/// "needs `a` and `b`, which are not known".
 pub fn missing_reason(missing: &[String]) -> String {
     let names: Vec<String> = missing.iter().map(|m| format!("`{m}`")).collect();
-    match names.len() {
-        0 => "undecided".to_string(),
-        1 => format!("{} is not known", names[0]),
-        _ => format!("{} are not known", names.join(", ")),
+    match names.as_slice() {
+        [] => "is undecided".to_string(),
+        [one] => format!("needs {one}, which is not known"),
+        [init @ .., last] => format!("needs {} and {last}, which are not known", init.join(", ")),
     }
 }
 
