@@ -91,6 +91,13 @@ pub struct IndicatorResult {
     pub outcome: Outcome,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
+    /// When undecided for want of facts: the fact paths it would need.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// The report years of the version that applied, for a dated rule (`2004-2018`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub citation: String,
     pub condition: String,
     pub evidence: Evidence,
 }
@@ -112,6 +119,8 @@ pub struct CriterionResult {
 #[derive(Debug, Clone, Serialize)]
 pub struct SignalResult {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     pub direction: Direction,
     pub weight: u32,
     pub text: String,
@@ -202,6 +211,9 @@ pub struct TraceStep {
     pub rule: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_citation: Option<String>,
+    /// The report years of the rule's version that applied, for a dated rule (`2019-`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -218,6 +230,9 @@ pub struct TraceStep {
 pub struct Undecided {
     pub rule: String,
     pub reason: String,
+    /// The fact paths it would need, when it was undecided for want of facts.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
 }
 
 /// A fact as templates and JSON see it.
@@ -258,15 +273,56 @@ pub struct Assessment {
     pub findings: Vec<Finding>,
     pub recommendations: Vec<Recommendation>,
     pub trace: Vec<TraceStep>,
+    /// The evidence requirements the facts do not meet; when any, the tier is the rules' tier
+    /// of missing evidence (`undetermined`) and no flag is set.
+    pub missing_evidence: Vec<MissingEvidence>,
     pub history: Vec<HistoryEntry>,
     /// Every catalog fact, nested by path (`facts.prosecution.convictions`).
     pub facts: serde_json::Value,
     /// Problems met while evaluating (a text that failed to render, a condition that is not
     /// boolean). Empty on a healthy rule set.
     pub problems: Vec<String>,
+    /// Located warnings about the facts file (unusual facts, history gaps, waiver flags that
+    /// disagree with the streak); printed on standard error, not part of the JSON.
+    #[serde(skip)]
+    pub warnings: Vec<crate::diagnostic::Diagnostic>,
+}
+
+/// A requirement of the evidence a verdict needs that the facts do not meet.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingEvidence {
+    pub requirement: String,
+    pub citation: String,
+    pub why: String,
+    /// The facts it needs that the facts file does not state.
+    pub facts: Vec<MissingFact>,
+    /// For a minimum of decided indicators: the pillar, the minimum and how many were decided.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decided: Option<DecidedShortfall>,
+}
+
+/// A fact the evidence lacks.
+#[derive(Debug, Clone, Serialize)]
+pub struct MissingFact {
+    /// Catalog path; `previous.` for the previous period, a money field after the fact.
+    pub path: String,
+    /// The catalog's description of the fact.
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DecidedShortfall {
+    pub pillar: String,
+    pub at_least: u32,
+    pub found: u32,
 }
 
 impl Assessment {
+    /// Whether the facts lacked evidence the verdict needs.
+    pub fn is_undetermined(&self) -> bool {
+        !self.missing_evidence.is_empty()
+    }
+
     pub fn findings_of(&self, kind: Effect) -> impl Iterator<Item = &Finding> {
         self.findings.iter().filter(move |f| f.kind == kind)
     }

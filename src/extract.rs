@@ -197,7 +197,7 @@ fn history(
                 Years::Count(n) => i64::from(*n),
                 Years::Param(name) => match rulebook.and_then(|r| r.params.get(name)) {
                     Some(d) => match d.value {
-                        ParamValue::Int(n) => n,
+                        Some(ParamValue::Int(n)) => n,
                         _ => return out,
                     },
                     // Without the param the rest of the history is unknown.

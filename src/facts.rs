@@ -81,6 +81,12 @@ pub struct HistoryEntry {
     pub year: i64,
     pub tier: String,
     pub waiver: bool,
+    /// Where the entry's year is written.
+    #[serde(skip)]
+    pub year_span: Range<usize>,
+    /// Where its `waiver:` flag is written, if it is.
+    #[serde(skip)]
+    pub waiver_span: Option<Range<usize>>,
 }
 
 /// The facts of one country and report year.
@@ -100,6 +106,8 @@ pub struct Facts {
     pub values: IndexMap<String, Fact>,
     /// The previous year's facts file used for previous-period values, if any.
     pub previous_file: Option<String>,
+    /// Located warnings: unusual facts, gaps in the history.
+    pub warnings: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,7 +168,33 @@ impl Facts {
         let mut problems = Vec::new();
         let catalog = &rules.catalog;
 
-        if !YEAR_RANGE.contains(&raw.year) {
+        // The rules' range of report years when they give one, else a plausibility check.
+        if let Some(y) = &rules.report_years {
+            let last = current_year() + y.ahead;
+            if raw.year < y.first || raw.year > last {
+                problems.push(
+                    Diagnostic::error(
+                        "bad-report-year",
+                        if raw.year < y.first {
+                            format!(
+                                "there is no {} report: the first report is {}",
+                                raw.year, y.first
+                            )
+                        } else {
+                            format!(
+                                "the {} report is too far ahead: reports run to {last}",
+                                raw.year
+                            )
+                        },
+                    )
+                    .at(file, spans.value_span("year"))
+                    .with_help(format!(
+                        "report years run from {} to {} years after the current year ({})",
+                        y.first, y.ahead, y.citation
+                    )),
+                );
+            }
+        } else if !YEAR_RANGE.contains(&raw.year) {
             problems.push(
                 Diagnostic::error(
                     "wrong-type",
@@ -220,13 +254,19 @@ impl Facts {
                     ),
                 );
             }
+            let waiver_path = format!("{at}.waiver");
             history.push(HistoryEntry {
                 year: h.year,
                 tier,
                 waiver: h.waiver,
+                year_span: spans.value_span(&format!("{at}.year")),
+                waiver_span: spans
+                    .get(&waiver_path)
+                    .map(|_| spans.value_span(&waiver_path)),
             });
         }
         history.sort_by_key(|h| std::cmp::Reverse(h.year));
+        let warnings = history_gaps(&history, raw.year, file);
 
         let mut values = IndexMap::new();
         if let Some(tree) = &raw.facts {
@@ -254,6 +294,15 @@ impl Facts {
             special_case: raw.special_case,
             values: ordered,
             previous_file: None,
+            warnings,
+        })
+        .and_then(|mut facts| {
+            let (errors, warnings) = crate::evaluate::check_constraints(rules, &facts);
+            if !errors.is_empty() {
+                return Err(errors);
+            }
+            facts.warnings.extend(warnings);
+            Ok(facts)
         })
     }
 
@@ -282,6 +331,57 @@ impl Facts {
     pub fn get(&self, path: &str) -> Option<&Fact> {
         self.values.get(path)
     }
+}
+
+/// A year missing between the report year and the oldest history entry: the streaks and the
+/// movement cannot see past it.
+fn history_gaps(
+    history: &[HistoryEntry],
+    report_year: i64,
+    file: &Arc<SourceFile>,
+) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut expected = report_year - 1;
+    for h in history {
+        if h.year >= expected {
+            expected = h.year - 1;
+            continue;
+        }
+        let missing: Vec<String> = ((h.year + 1)..=expected)
+            .rev()
+            .map(|y| y.to_string())
+            .collect();
+        out.push(
+            Diagnostic::warning(
+                "history-gap",
+                format!(
+                    "the history has no entry for {}",
+                    missing.join(", ")
+                ),
+            )
+            .at(file, h.year_span.clone())
+            .with_label(format!("the next entry is {}", h.year))
+            .with_help("add the missing year's placement: a streak or a movement cannot be counted across a gap"),
+        );
+        expected = h.year - 1;
+    }
+    out
+}
+
+/// The current calendar year (UTC), from the system clock.
+pub fn current_year() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    // Civil year from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    yoe + era * 400 + i64::from(month <= 2)
 }
 
 /// `reports/2022/x.yaml` -> `reports/2021/x.yaml` when the parent folder is named by the year.

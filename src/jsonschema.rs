@@ -62,6 +62,7 @@ fn facts_document(rules: &Rulebook, fragment: bool) -> Value {
             .filter_map(|t| t.id.parse::<i64>().ok())
             .map(|n| json!(n)),
     );
+    let first_year = rules.report_years.as_ref().map_or(1900, |y| y.first);
     let prefix = if fragment {
         "#/definitions/facts_"
     } else {
@@ -72,7 +73,7 @@ fn facts_document(rules: &Rulebook, fragment: bool) -> Value {
         "additionalProperties": false,
         "properties": {
             "country": {"type": "string", "description": "The country or territory, as named in the report"},
-            "year": {"type": "integer", "minimum": 1900, "maximum": 2200, "description": "The report year"},
+            "year": {"type": "integer", "minimum": first_year, "maximum": 2200, "description": "The report year (from the first report; the loader also rejects a year too far ahead)"},
             "period": {"type": "integer", "minimum": 1900, "maximum": 2200, "description": "The year the figures are about; default: year - 1"},
             "history": {
                 "type": "array",
@@ -82,7 +83,7 @@ fn facts_document(rules: &Rulebook, fragment: bool) -> Value {
                     "additionalProperties": false,
                     "required": ["year", "tier"],
                     "properties": {
-                        "year": {"type": "integer", "minimum": 1900, "maximum": 2200},
+                        "year": {"type": "integer", "minimum": first_year, "maximum": 2200},
                         "tier": {"enum": tiers, "description": tier_help(rules)},
                         "waiver": {"type": "boolean", "description": "The downgrade was waived that year (default false)"}
                     }

@@ -12,10 +12,12 @@
 //!
 //! - [`source`] reads files; [`yaml`] parses YAML with positions; [`diagnostic`] is the one
 //!   finding model with its renderers.
-//! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]); [`expr`] is the
-//!   only module that knows CEL.
-//! - [`facts`] validates a facts file against the catalog; [`evaluate`] turns facts into an
-//!   [`assessment::Assessment`].
+//! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]), dated rules and
+//!   params included; [`expr`] is the only module that knows CEL (the `cel` crate parses, and
+//!   `expr` evaluates in three-valued logic, so a fact the file does not state is unknown).
+//! - [`facts`] validates a facts file against the catalog (and its constraints); [`evaluate`]
+//!   turns facts into an [`assessment::Assessment`], whose tier is undetermined when the facts
+//!   lack the evidence the rules ask for.
 //! - [`render`] holds the Tera filters; [`draft`] loads `templates/` and renders an assessment
 //!   into a narrative; [`commands`] the subcommands, dispatched by [`cli`].
 //! - The rule editor's tools: [`ruletest`] runs `rules/tests/*.yaml` with coverage, [`impact`]

@@ -86,6 +86,15 @@ pub struct Expect {
     /// Tier rules that must apply (one per stage at most).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tier_rules: Vec<String>,
+    /// The exact set of evidence requirements (decision.yaml `evidence`) the facts do not meet
+    /// (`[]`: none, the verdict stands).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub missing_evidence: Option<Vec<String>>,
+    /// Dated rules (indicators, signals, tier rules) -> the report years of the version that
+    /// must have applied (`2004-2018`, `2019-`); the rule must have run (fired, or for an
+    /// indicator at least been evaluated).
+    #[serde(default, skip_serializing_if = "IndexMap::is_empty")]
+    pub versions: IndexMap<String, String>,
 }
 
 /// A tier id as YAML may write it: `"2WL"`, `2`.
@@ -199,16 +208,19 @@ impl Coverage {
         Coverage {
             indicators: rules
                 .indicators()
-                .map(|(_, i)| (i.id.clone(), false))
+                .flat_map(|(_, i)| version_keys(&i.id, &i.versions))
+                .map(|k| (k, false))
                 .collect(),
             signals: rules
                 .signals
                 .iter()
-                .map(|s| (s.id.clone(), false))
+                .flat_map(|s| version_keys(&s.id, &s.versions))
+                .map(|k| (k, false))
                 .collect(),
             tier_rules: rules
                 .tier_rules()
-                .map(|(_, r)| (r.id.clone(), false))
+                .flat_map(|(_, r)| version_keys(&r.id, &r.versions))
+                .map(|k| (k, false))
                 .collect(),
         }
     }
@@ -217,41 +229,52 @@ impl Coverage {
     pub fn record(&mut self, a: &Assessment) {
         for c in a.standards.iter().chain(&a.criteria) {
             for i in c.indicators.iter().filter(|i| i.outcome == Outcome::Fired) {
-                if let Some(v) = self.indicators.get_mut(&i.id) {
+                if let Some(v) = self.indicators.get_mut(&version_key(&i.id, &i.version)) {
                     *v = true;
                 }
             }
         }
         for p in a.pillars.values() {
             for s in &p.signals {
-                if let Some(v) = self.signals.get_mut(&s.id) {
+                if let Some(v) = self.signals.get_mut(&version_key(&s.id, &s.version)) {
                     *v = true;
                 }
             }
         }
         for step in &a.trace {
-            if let Some(r) = step.rule.as_ref().and_then(|r| self.tier_rules.get_mut(r)) {
+            if let Some(r) = step
+                .rule
+                .as_ref()
+                .and_then(|r| self.tier_rules.get_mut(&version_key(r, &step.version)))
+            {
                 *r = true;
             }
         }
     }
 
-    /// Every rule no case made fire, as (kind, id, where it is written), in rule order.
+    /// Every rule (every version of a dated rule) no case made fire, as (kind, id, where it is
+    /// written), in rule order.
     pub fn uncovered<'r>(&self, rules: &'r Rulebook) -> Vec<(&'static str, String, &'r Origin)> {
         let mut out = Vec::new();
         for (_, i) in rules.indicators() {
-            if self.indicators.get(&i.id) == Some(&false) {
-                out.push(("indicator", i.id.clone(), &i.origin));
+            for k in version_keys(&i.id, &i.versions) {
+                if self.indicators.get(&k) == Some(&false) {
+                    out.push(("indicator", k, &i.origin));
+                }
             }
         }
         for s in &rules.signals {
-            if self.signals.get(&s.id) == Some(&false) {
-                out.push(("signal", s.id.clone(), &s.origin));
+            for k in version_keys(&s.id, &s.versions) {
+                if self.signals.get(&k) == Some(&false) {
+                    out.push(("signal", k, &s.origin));
+                }
             }
         }
         for (_, r) in rules.tier_rules() {
-            if self.tier_rules.get(&r.id) == Some(&false) {
-                out.push(("tier rule", r.id.clone(), &r.origin));
+            for k in version_keys(&r.id, &r.versions) {
+                if self.tier_rules.get(&k) == Some(&false) {
+                    out.push(("tier rule", k, &r.origin));
+                }
             }
         }
         out
@@ -261,6 +284,22 @@ impl Coverage {
     pub fn counts(&self) -> [(usize, usize); 3] {
         let c = |m: &IndexMap<String, bool>| (m.values().filter(|v| **v).count(), m.len());
         [c(&self.indicators), c(&self.signals), c(&self.tier_rules)]
+    }
+}
+
+/// Coverage keys of a rule: its id, or one per version of a dated rule
+/// (`law-enforcement-data-not-provided (2004-2018)`).
+fn version_keys(id: &str, versions: &[crate::rulebook::Version]) -> Vec<String> {
+    versions
+        .iter()
+        .map(|v| version_key(id, &v.label()))
+        .collect()
+}
+
+fn version_key(id: &str, version: &Option<String>) -> String {
+    match version {
+        Some(v) => format!("{id} ({v})"),
+        None => id.to_string(),
     }
 }
 
@@ -640,6 +679,29 @@ fn validate_expect(
             format!("{at}.criteria.{c}"),
         );
     }
+    for (i, r) in e.missing_evidence.iter().flatten().enumerate() {
+        let reqs: Vec<&str> = rules
+            .evidence
+            .requirements
+            .iter()
+            .map(|r| r.id.as_str())
+            .collect();
+        check(
+            "evidence requirement",
+            r,
+            &reqs,
+            format!("{at}.missing_evidence[{i}]"),
+        );
+    }
+    for id in e.versions.keys() {
+        let all: Vec<&str> = indicators
+            .iter()
+            .chain(&signals)
+            .chain(&tier_rules)
+            .copied()
+            .collect();
+        check("rule", id, &all, format!("{at}.versions.{id}"));
+    }
     for (key, list, known, what) in [
         ("findings", &e.findings, &indicators, "indicator"),
         ("no_findings", &e.no_findings, &indicators, "indicator"),
@@ -874,7 +936,8 @@ pub fn compare(rules: &Rulebook, case: &Case, a: &Assessment) -> Vec<Failure> {
                     .signals
                     .iter()
                     .find(|s| &s.id == id)
-                    .map(|s| format!("when: {}", s.condition.source.trim()));
+                    .and_then(|s| s.at(a.year))
+                    .map(|v| format!("when: {}", v.condition.source.trim()));
                 out.push(Failure {
                     what: format!("signal `{id}`"),
                     expected: if want_fired { "fired" } else { "not fired" }.into(),
@@ -908,6 +971,68 @@ pub fn compare(rules: &Rulebook, case: &Case, a: &Assessment) -> Vec<Failure> {
                 actual: "not applied".into(),
                 context: Some(context),
                 span: span(&format!("tier_rules[{i}]")),
+            });
+        }
+    }
+    if let Some(want) = &e.missing_evidence {
+        let got: Vec<String> = a
+            .missing_evidence
+            .iter()
+            .map(|m| m.requirement.clone())
+            .collect();
+        let mut w = want.clone();
+        let mut g = got.clone();
+        w.sort();
+        g.sort();
+        if w != g {
+            let lacking: Vec<String> = a
+                .missing_evidence
+                .iter()
+                .flat_map(|m| m.facts.iter().map(|f| format!("`{}`", f.path)))
+                .take(8)
+                .collect();
+            out.push(Failure {
+                what: "missing evidence".into(),
+                expected: format!("[{}]", want.join(", ")),
+                actual: format!("[{}]", got.join(", ")),
+                context: (!lacking.is_empty()).then(|| format!("lacking {}", lacking.join(", "))),
+                span: span("missing_evidence"),
+            });
+        }
+    }
+    for (id, want) in &e.versions {
+        let got: Option<Option<String>> = a
+            .standards
+            .iter()
+            .chain(&a.criteria)
+            .flat_map(|c| c.indicators.iter())
+            .find(|i| &i.id == id)
+            .map(|i| i.version.clone())
+            .or_else(|| {
+                a.pillars
+                    .values()
+                    .flat_map(|p| p.signals.iter())
+                    .find(|s| &s.id == id)
+                    .map(|s| s.version.clone())
+            })
+            .or_else(|| {
+                a.trace
+                    .iter()
+                    .find(|t| t.rule.as_deref() == Some(id.as_str()))
+                    .map(|t| t.version.clone())
+            });
+        let actual = match &got {
+            None => "no version (the rule did not run)".to_string(),
+            Some(None) => "an undated rule".to_string(),
+            Some(Some(v)) => v.clone(),
+        };
+        if got.flatten().as_deref() != Some(want.as_str()) {
+            out.push(Failure {
+                what: format!("version of `{id}`"),
+                expected: want.clone(),
+                actual,
+                context: Some(format!("report year {}", a.year)),
+                span: span(&format!("versions.{id}")),
             });
         }
     }

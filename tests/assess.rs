@@ -21,8 +21,12 @@ struct Expected {
     consecutive_years: Option<i64>,
     #[serde(default)]
     key_gaps: Vec<String>,
+    /// The evidence requirements an undetermined verdict lacks.
+    #[serde(default)]
+    missing_evidence: Vec<String>,
 }
 
+/// `assess --format json`; exit 1 exactly when some file's verdict lacks evidence.
 fn assess_json(files: &[&str]) -> Value {
     let out = Command::cargo_bin("tiercheck")
         .unwrap()
@@ -31,13 +35,20 @@ fn assess_json(files: &[&str]) -> Value {
         .args(["--format", "json"])
         .output()
         .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}", String::from_utf8_lossy(&out.stderr)));
+    let undetermined = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|a| !a["missing_evidence"].as_array().unwrap().is_empty());
     assert_eq!(
         out.status.code(),
-        Some(0),
+        Some(if undetermined { 1 } else { 0 }),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    v
 }
 
 #[test]
@@ -62,6 +73,17 @@ fn every_bundled_facts_file_reaches_its_intended_outcome() {
         };
         check("tier", a["tier"].clone(), e.tier.clone().into());
         check("movement", a["movement"].clone(), e.movement.clone().into());
+        let missing: Vec<Value> = a["missing_evidence"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["requirement"].clone())
+            .collect();
+        check(
+            "missing evidence",
+            Value::Array(missing),
+            serde_json::to_value(&e.missing_evidence).unwrap(),
+        );
         check(
             "flags",
             a["flags"].clone(),

@@ -141,7 +141,11 @@ fn drafts_carry_every_figure_of_their_facts() {
 
 #[test]
 fn drafts_use_the_tier_and_movement_wording_of_their_assessment() {
-    for (path, a, text) in draft_all() {
+    // An undetermined verdict has no wording: its draft (`--allow-incomplete`) is notes.
+    for (path, a, text) in draft_all()
+        .into_iter()
+        .filter(|(_, a, _)| !a.is_undetermined())
+    {
         let p = path.display();
         let heading = text.lines().next().unwrap();
         assert_eq!(heading, format!("{} ({})", a.country, a.tier_label), "{p}");

@@ -14,6 +14,7 @@ fn crate_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Run tiercheck; exit 1 (a finding, e.g. an undetermined verdict) still gives its output.
 fn tiercheck(args: &[&std::ffi::OsStr]) -> String {
     let out = Command::new(env!("CARGO_BIN_EXE_tiercheck"))
         .args(args)
@@ -21,7 +22,7 @@ fn tiercheck(args: &[&std::ffi::OsStr]) -> String {
         .output()
         .expect("tiercheck runs");
     assert!(
-        out.status.success(),
+        matches!(out.status.code(), Some(0 | 1)),
         "tiercheck {:?} failed: {}",
         args,
         String::from_utf8_lossy(&out.stderr)
@@ -98,8 +99,10 @@ fn extracted_drafts_assess_to_the_same_tier_and_trends() {
         std::fs::create_dir_all(&drafts).expect("mkdir");
         std::fs::create_dir_all(&facts).expect("mkdir");
         let draft = drafts.join(name.replace(".yaml", ".txt"));
+        // A facts file whose verdict lacks evidence drafts with its gaps as notes.
         tiercheck(&[
             "draft".as_ref(),
+            "--allow-incomplete".as_ref(),
             path.as_os_str(),
             "-o".as_ref(),
             draft.as_os_str(),

@@ -1200,7 +1200,7 @@ impl ClaimRules {
             for ((_, years), at) in p.tiers.iter().zip(&p.years_at) {
                 let Years::Param(name) = years else { continue };
                 let ok = matches!(
-                    rulebook.params.get(name).map(|d| &d.value),
+                    rulebook.params.get(name).and_then(|d| d.value.as_ref()),
                     Some(ParamValue::Int(n)) if *n >= 0
                 );
                 if !ok {

@@ -50,12 +50,24 @@ pub fn run(args: &AssessArgs) -> Exit {
         TextOrJson::Text => assessments.iter().map(text).collect::<Vec<_>>().join("\n"),
     };
     crate::out!("{out}");
+    let warnings: Vec<_> = assessments
+        .iter()
+        .flat_map(|a| a.warnings.iter().cloned())
+        .collect();
+    if !warnings.is_empty() {
+        eprint_diagnostics(&warnings);
+    }
     for a in &assessments {
         for p in &a.problems {
             eprintln!("warning: {}: {p}", a.file);
         }
     }
-    Exit::Clean
+    // A verdict the evidence cannot carry is a finding: the facts need work before publication.
+    if assessments.iter().any(Assessment::is_undetermined) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    }
 }
 
 /// `assess --watch`: re-assess on every save of the facts (their previous-year files too) or
@@ -103,6 +115,54 @@ fn watch(args: &AssessArgs) -> Exit {
     })
 }
 
+/// How many facts the table shows for a minimum of decided indicators.
+const DECIDED_SHOWN: usize = 4;
+
+/// The evidence an undetermined verdict lacks, requirement by requirement, fact by fact.
+pub fn missing_evidence(a: &Assessment) -> String {
+    let mut s = String::new();
+    let _ = writeln!(s, "  missing evidence (the verdict needs it)");
+    for m in &a.missing_evidence {
+        let _ = writeln!(s, "    {}  [{}]", m.requirement, m.citation);
+        // A minimum of decided indicators can be reached through many facts: the most useful
+        // few are shown (JSON and `explain` list them all).
+        let shown = match &m.decided {
+            Some(d) => {
+                let _ = write!(
+                    s,
+                    "      {} of at least {} {} indicators decided",
+                    d.found, d.at_least, d.pillar
+                );
+                if m.facts.is_empty() {
+                    let _ = writeln!(s);
+                } else {
+                    let _ = writeln!(s, "; the facts that would decide most:");
+                }
+                DECIDED_SHOWN
+            }
+            None => m.facts.len(),
+        };
+        let width = m
+            .facts
+            .iter()
+            .take(shown)
+            .map(|f| f.path.len())
+            .max()
+            .unwrap_or(0);
+        for f in m.facts.iter().take(shown) {
+            let _ = writeln!(s, "      {:<width$}  {}", f.path, f.description);
+        }
+        if m.facts.len() > shown {
+            let _ = writeln!(
+                s,
+                "      ... and {} more (`--format json` or `explain` lists them)",
+                m.facts.len() - shown
+            );
+        }
+    }
+    s
+}
+
 /// The human table of one assessment.
 pub fn text(a: &Assessment) -> String {
     let mut s = String::new();
@@ -132,6 +192,9 @@ pub fn text(a: &Assessment) -> String {
     }
     if !a.flags.is_empty() {
         let _ = writeln!(s, "  flags       {}", a.flags.join(", "));
+    }
+    if a.is_undetermined() {
+        s.push_str(&missing_evidence(a));
     }
     let _ = writeln!(s, "  pillars");
     for (id, p) in &a.pillars {

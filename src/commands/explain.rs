@@ -19,7 +19,14 @@ pub fn run(args: &ExplainArgs) -> Exit {
     match assess_file(&rules, &args.facts) {
         Ok(a) => {
             crate::out!("{}", explain(&a));
-            Exit::Clean
+            if !a.warnings.is_empty() {
+                eprint_diagnostics(&a.warnings);
+            }
+            if a.is_undetermined() {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            }
         }
         Err(ds) => {
             eprint_diagnostics(&ds);
@@ -51,9 +58,13 @@ pub fn explain(a: &Assessment) -> String {
         let before = step.tier_before.as_deref().unwrap_or("none");
         match &step.rule {
             Some(rule) => {
+                let version = step
+                    .version
+                    .as_deref()
+                    .map_or(String::new(), |v| format!(" (version {v})"));
                 let _ = writeln!(
                     s,
-                    "  {}. {} [{}]: rule `{}` [{}] -> {}",
+                    "  {}. {} [{}]: rule `{}`{version} [{}] -> {}",
                     i + 1,
                     step.stage,
                     step.citation,
@@ -88,6 +99,38 @@ pub fn explain(a: &Assessment) -> String {
             let _ = writeln!(s, "       undecided: `{}` {}", u.rule, u.reason);
         }
     }
+    if a.is_undetermined() {
+        let reached = a
+            .trace
+            .iter()
+            .rev()
+            .find_map(|t| t.tier_after.clone())
+            .unwrap_or_else(|| "none".into());
+        let _ = writeln!(
+            s,
+            "\nEvidence: the stages reached `{reached}`, but the verdict lacks the evidence it needs, so the tier is {}",
+            a.tier_label
+        );
+        for m in &a.missing_evidence {
+            let _ = writeln!(
+                s,
+                "  requirement `{}` [{}] is not met: {}",
+                m.requirement,
+                m.citation,
+                m.why.trim()
+            );
+            if let Some(d) = &m.decided {
+                let _ = writeln!(
+                    s,
+                    "    {} of at least {} indicators of `{}` decided",
+                    d.found, d.at_least, d.pillar
+                );
+            }
+            for f in &m.facts {
+                let _ = writeln!(s, "    missing `{}`: {}", f.path, f.description);
+            }
+        }
+    }
     let _ = writeln!(
         s,
         "\nTotals: score {:+}, {} strengths, {} gaps, {} key gaps, {} standards not met, {} indicators undecided",
@@ -101,10 +144,14 @@ pub fn explain(a: &Assessment) -> String {
                 Effect::Gap => "gap",
                 Effect::KeyGap => "key gap",
             };
+            let version = i
+                .version
+                .as_deref()
+                .map_or(String::new(), |v| format!(" (version {v})"));
             let _ = writeln!(
                 s,
-                "  {:<9}{} (weight {}) [{}]",
-                kind, i.id, i.weight, c.citation
+                "  {:<9}{}{version} (weight {}) [{}]",
+                kind, i.id, i.weight, i.citation
             );
             if !i.evidence.is_empty() {
                 let _ = writeln!(s, "           {}", show(&i.evidence));

@@ -170,16 +170,61 @@ pub struct Tier {
     pub rank: Option<u32>,
 }
 
+/// A rule as in force for a span of report years. A rule without dates has one version that
+/// applies to every year.
+#[derive(Debug)]
+pub struct Version {
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    pub citation: String,
+    pub why: Option<String>,
+    pub condition: Condition,
+}
+
+impl Version {
+    pub fn applies(&self, year: i64) -> bool {
+        self.from.is_none_or(|f| year >= f) && self.until.is_none_or(|u| year <= u)
+    }
+
+    /// The report years it covers (`2004-2018`, `2019-`, `-2018`); none when undated.
+    pub fn label(&self) -> Option<String> {
+        years_label(self.from, self.until)
+    }
+}
+
+/// `2004-2018`, `2019-`, `-2018`, or none for an open range.
+pub fn years_label(from: Option<i64>, until: Option<i64>) -> Option<String> {
+    match (from, until) {
+        (None, None) => None,
+        (Some(f), Some(u)) if f == u => Some(f.to_string()),
+        (f, u) => Some(format!(
+            "{}-{}",
+            f.map(|f| f.to_string()).unwrap_or_default(),
+            u.map(|u| u.to_string()).unwrap_or_default()
+        )),
+    }
+}
+
+/// The version in force for a report year.
+pub fn version_at(versions: &[Version], year: i64) -> Option<&Version> {
+    versions.iter().find(|v| v.applies(year))
+}
+
 #[derive(Debug)]
 pub struct Indicator {
     pub id: String,
-    pub condition: Condition,
+    pub versions: Vec<Version>,
     pub effect: Effect,
     pub weight: u32,
     pub finding: String,
     pub recommendation: Option<String>,
-    pub citation: String,
     pub origin: Origin,
+}
+
+impl Indicator {
+    pub fn at(&self, year: i64) -> Option<&Version> {
+        version_at(&self.versions, year)
+    }
 }
 
 #[derive(Debug)]
@@ -197,12 +242,17 @@ pub struct Criterion {
 pub struct Signal {
     pub id: String,
     pub pillar: String,
-    pub citation: String,
-    pub condition: Condition,
+    pub versions: Vec<Version>,
     pub direction: Direction,
     pub weight: u32,
     pub text: String,
     pub origin: Origin,
+}
+
+impl Signal {
+    pub fn at(&self, year: i64) -> Option<&Version> {
+        version_at(&self.versions, year)
+    }
 }
 
 /// A compiled opener qualifier (pillars.yaml `qualifiers`).
@@ -219,12 +269,69 @@ pub struct Qualifier {
 #[derive(Debug)]
 pub struct TierRule {
     pub id: String,
+    pub why: String,
+    pub versions: Vec<Version>,
+    /// None: the rule sets flags only.
+    pub tier: Option<String>,
+    pub flags: Vec<String>,
+    pub is_final: bool,
+    pub origin: Origin,
+}
+
+impl TierRule {
+    pub fn at(&self, year: i64) -> Option<&Version> {
+        version_at(&self.versions, year)
+    }
+}
+
+/// Evidence a verdict needs (decision.yaml `evidence`).
+#[derive(Debug)]
+pub struct Requirement {
+    pub id: String,
+    pub citation: String,
+    pub why: String,
+    pub tiers: Vec<String>,
+    pub from: Option<i64>,
+    pub until: Option<i64>,
+    /// Fact paths (`previous.` for the previous period) that must be stated.
+    pub known: Vec<String>,
+    /// (pillar, at least): decided indicators among the pillar's standards and criteria.
+    pub decided: Option<(String, u32)>,
+    pub origin: Origin,
+}
+
+impl Requirement {
+    pub fn applies(&self, year: i64, tier: &str) -> bool {
+        self.from.is_none_or(|f| year >= f)
+            && self.until.is_none_or(|u| year <= u)
+            && self.tiers.iter().any(|t| t == tier)
+    }
+}
+
+/// The sufficiency requirements and the tier they give when unmet.
+#[derive(Debug, Default)]
+pub struct Evidence {
+    pub tier: Option<String>,
+    pub requirements: Vec<Requirement>,
+}
+
+/// A cross-fact constraint of the catalog (facts.yaml `constraints`).
+#[derive(Debug)]
+pub struct Constraint {
+    pub id: String,
+    pub condition: Condition,
+    pub message: String,
+    pub why: String,
+    pub unusual: bool,
+    pub origin: Origin,
+}
+
+/// A condition over one history entry (decision.yaml `history`).
+#[derive(Debug)]
+pub struct HistoryRule {
     pub citation: String,
     pub why: String,
     pub condition: Condition,
-    pub tier: String,
-    pub flags: Vec<String>,
-    pub is_final: bool,
     pub origin: Origin,
 }
 
@@ -250,6 +357,11 @@ pub struct Rulebook {
     pub signals: Vec<Signal>,
     pub qualifiers: Vec<Qualifier>,
     pub stages: Vec<Stage>,
+    pub evidence: Evidence,
+    pub constraints: Vec<Constraint>,
+    /// When a history year was a waiver year (checked against the history's flags).
+    pub waiver_year: Option<HistoryRule>,
+    pub report_years: Option<ReportYearsDef>,
     pub texts: TextTemplates,
     pub files: RuleFiles,
     /// Non-fatal problems found while loading (e.g. facts declared but never used).
@@ -263,10 +375,14 @@ enum Scope {
     Decision,
     /// A pillar qualifier: the decision variables and `pillar`.
     Qualifier,
+    /// A history check: `entry`, `params`, `report`, `history`.
+    History,
 }
 
 struct Loader<'a> {
     problems: Vec<Diagnostic>,
+    /// Non-fatal problems (lint warnings).
+    warnings: Vec<Diagnostic>,
     ids: HashMap<String, Origin>,
     catalog: Catalog,
     params: IndexMap<String, ParamDef>,
@@ -332,6 +448,7 @@ impl Rulebook {
         };
         let mut l = Loader {
             problems,
+            warnings: Vec::new(),
             ids: HashMap::new(),
             catalog: Catalog::default(),
             params: IndexMap::new(),
@@ -344,6 +461,7 @@ impl Rulebook {
             _files: &files,
         };
         l.ruleset(&ruleset.0, &ruleset.1, &ruleset.2);
+        let constraint_defs = catalog.0.constraints.clone();
         l.catalog(catalog.0, &catalog.1, &catalog.2);
 
         // Criterion ids first, so decision rules can refer to any of them.
@@ -362,11 +480,18 @@ impl Rulebook {
         let (signals, qualifiers) = pillars
             .map(|(f, s, src)| (l.signals(&f, &s, &src), l.qualifiers(&f, &s, &src)))
             .unwrap_or_default();
-        let stages = decision
-            .map(|(f, s, src)| l.stages(&f, &s, &src))
+        let (stages, evidence, waiver_year) = decision
+            .map(|(f, s, src)| {
+                (
+                    l.stages(&f, &s, &src),
+                    l.evidence(&f, &s, &src),
+                    l.history_rule(&f, &s, &src),
+                )
+            })
             .unwrap_or_default();
+        let constraints = l.constraints(&constraint_defs, &catalog.1, &catalog.2);
 
-        let mut warnings = Vec::new();
+        let mut warnings = std::mem::take(&mut l.warnings);
         for def in &l.catalog.facts {
             if !l.used_facts.contains(&def.path) {
                 if let Some(o) = l.catalog.origins.get(&def.path) {
@@ -400,6 +525,10 @@ impl Rulebook {
             signals,
             qualifiers,
             stages,
+            evidence,
+            constraints,
+            waiver_year,
+            report_years: ruleset.0.report_years.clone(),
             texts: l.texts,
             files,
             warnings,
@@ -422,6 +551,19 @@ impl Rulebook {
         self.stages
             .iter()
             .flat_map(|s| s.rules.iter().map(move |r| (s, r)))
+    }
+
+    /// A param's value for a report year (its undated value, or the version in force), with the
+    /// citation that applies.
+    pub fn param_at(&self, name: &str, year: i64) -> Option<(&ParamValue, &str)> {
+        let p = self.params.get(name)?;
+        if let Some(v) = &p.value {
+            return Some((v, p.citation.as_str()));
+        }
+        p.versions
+            .iter()
+            .find(|v| v.from.is_none_or(|f| year >= f) && v.until.is_none_or(|u| year <= u))
+            .map(|v| (&v.value, v.citation.as_deref().unwrap_or(&p.citation)))
     }
 }
 
@@ -508,6 +650,28 @@ impl Loader<'_> {
             let at = format!("params.{name}");
             self.require_text(&p.citation, "citation", file, spans, &at);
             self.require_text(&p.why, "why", file, spans, &at);
+            match (&p.value, p.versions.is_empty()) {
+                (Some(_), false) | (None, true) => self.problems.push(
+                    Diagnostic::error(
+                        "bad-param",
+                        format!("param `{name}` needs either `value` or dated `versions`"),
+                    )
+                    .at(file, spans.key_span(&at))
+                    .with_help("`value:` for a constant; `versions: [{ from, until, value }]` when it changed with the law"),
+                ),
+                _ => {}
+            }
+            let ranges: Vec<(Option<i64>, Option<i64>, String)> = p
+                .versions
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (v.from, v.until, format!("{at}.versions[{i}]")))
+                .collect();
+            self.check_dates(&ranges, file, spans, &format!("param `{name}`"));
+        }
+        if let Some(y) = &r.report_years {
+            self.require_text(&y.citation, "citation", file, spans, "report_years");
+            self.require_text(&y.why, "why", file, spans, "report_years");
         }
         self.params = r.params.clone();
         if r.trend.decreased_at >= r.trend.increased_at {
@@ -519,6 +683,161 @@ impl Loader<'_> {
                 .at(file, spans.value_span("trend")),
             );
         }
+    }
+
+    /// Dated versions, oldest first: each range well formed, and each one starting the year after
+    /// the one before it ends (no overlap, no gap).
+    fn check_dates(
+        &mut self,
+        ranges: &[(Option<i64>, Option<i64>, String)],
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        what: &str,
+    ) {
+        let at = |path: &str, key: &str| {
+            let p = format!("{path}.{key}");
+            if spans.get(&p).is_some() {
+                spans.value_span(&p)
+            } else {
+                spans.key_span(path)
+            }
+        };
+        for (i, (from, until, path)) in ranges.iter().enumerate() {
+            if let (Some(f), Some(u)) = (from, until) {
+                if f > u {
+                    self.problems.push(
+                        Diagnostic::error(
+                            "bad-dates",
+                            format!("{what}: `from: {f}` is after `until: {u}`"),
+                        )
+                        .at(file, at(path, "from")),
+                    );
+                }
+            }
+            if i > 0 && from.is_none() {
+                self.problems.push(
+                    Diagnostic::error(
+                        "overlapping-versions",
+                        format!("{what}: a version after the first needs `from`"),
+                    )
+                    .at(file, spans.key_span(path))
+                    .with_help(
+                        "versions are oldest first; only the first may be open at its start",
+                    ),
+                );
+            }
+            let Some((_, prev_until, prev_path)) = i.checked_sub(1).map(|j| &ranges[j]) else {
+                continue;
+            };
+            let Some(f) = from else { continue };
+            match prev_until {
+                None => self.problems.push(
+                    Diagnostic::error(
+                        "overlapping-versions",
+                        format!("{what}: the version before `from: {f}` has no `until`, so both apply from {f}"),
+                    )
+                    .at(file, at(path, "from"))
+                    .with_related(file, spans.key_span(prev_path), "this version is open-ended")
+                    .with_help(format!("end the earlier version with `until: {}`", f - 1)),
+                ),
+                Some(u) if *f <= *u => self.problems.push(
+                    Diagnostic::error(
+                        "overlapping-versions",
+                        format!("{what}: versions overlap: `from: {f}` is not after the previous `until: {u}`"),
+                    )
+                    .at(file, at(path, "from"))
+                    .with_related(file, at(prev_path, "until"), "the previous version ends here")
+                    .with_help(format!("start this version at {}", u + 1)),
+                ),
+                Some(u) if *f > *u + 1 => self.problems.push(
+                    Diagnostic::error(
+                        "version-gap",
+                        format!(
+                            "{what}: no version applies to {}",
+                            if *f == *u + 2 {
+                                format!("{}", u + 1)
+                            } else {
+                                format!("{}-{}", u + 1, f - 1)
+                            }
+                        ),
+                    )
+                    .at(file, at(path, "from"))
+                    .with_related(file, at(prev_path, "until"), "the previous version ends here")
+                    .with_help(format!("start this version at {}, or end the previous one at {}", u + 1, f - 1)),
+                ),
+                _ => {}
+            }
+        }
+    }
+
+    /// A rule's dated versions: its own `from`/`until` and `when`, or `versions` that override
+    /// them. None when a condition does not compile.
+    #[allow(clippy::too_many_arguments)]
+    fn versions(
+        &mut self,
+        when: &str,
+        citation: &str,
+        dates: (Option<i64>, Option<i64>),
+        defs: &[RuleVersionDef],
+        scope: Scope,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        path: &str,
+    ) -> Option<Vec<Version>> {
+        if defs.is_empty() {
+            let condition = self.condition(when, scope, file, spans, path)?;
+            let ranges = [(dates.0, dates.1, path.to_string())];
+            self.check_dates(&ranges, file, spans, "rule");
+            return Some(vec![Version {
+                from: dates.0,
+                until: dates.1,
+                citation: citation.to_string(),
+                why: None,
+                condition,
+            }]);
+        }
+        if dates.0.is_some() || dates.1.is_some() {
+            self.problems.push(
+                Diagnostic::error(
+                    "bad-dates",
+                    "give `from`/`until` on the rule or on its versions, not both",
+                )
+                .at(file, spans.key_span(&format!("{path}.versions"))),
+            );
+        }
+        let ranges: Vec<(Option<i64>, Option<i64>, String)> = defs
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (v.from, v.until, format!("{path}.versions[{i}]")))
+            .collect();
+        let id = spans
+            .get(&format!("{path}.id"))
+            .map(|_| format!("`{}`", &file.text[spans.value_span(&format!("{path}.id"))]))
+            .unwrap_or_else(|| "rule".to_string());
+        self.check_dates(&ranges, file, spans, &id);
+        let mut out = Vec::new();
+        let mut ok = true;
+        for (i, v) in defs.iter().enumerate() {
+            let vpath = format!("{path}.versions[{i}]");
+            let cond = match &v.when {
+                Some(w) => self.condition(w, scope, file, spans, &vpath),
+                None => self.condition(when, scope, file, spans, path),
+            };
+            if let Some(c) = &v.citation {
+                self.require_text(c, "citation", file, spans, &vpath);
+            }
+            match cond {
+                Some(condition) => out.push(Version {
+                    from: v.from,
+                    until: v.until,
+                    citation: v.citation.clone().unwrap_or_else(|| citation.to_string()),
+                    why: v.why.clone(),
+                    condition,
+                }),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
     }
 
     fn catalog(&mut self, c: CatalogFile, spans: &SpanIndex, file: &Arc<SourceFile>) {
@@ -645,6 +964,21 @@ impl Loader<'_> {
                 ok = false;
             }
         }
+        // Under three-valued evaluation `has(fact)` is never false: a missing fact leaves the
+        // condition undecided whatever guards it.
+        for r in cond.presence_tests() {
+            let root = r.segments[0].as_str();
+            if root == "previous" || self.catalog.is_group(root) {
+                self.warnings.push(
+                    Diagnostic::warning(
+                        "unnecessary-presence-test",
+                        format!("`has({})` is never false: a fact the facts file does not state leaves the condition undecided", r.dotted()),
+                    )
+                    .at(file, spans.sub_span(&when_path, r.span.clone(), file))
+                    .with_help("remove the guard: a condition decides only on the facts it reads (rules/README.md, \"Evidence\"); test `== null` for a fact that was not reported"),
+                );
+            }
+        }
         let known = known_functions();
         for (name, span) in &cond.calls {
             if !known.contains(name.as_str()) {
@@ -678,6 +1012,21 @@ impl Loader<'_> {
                     Some(g) => Err(unknown(what, g, allowed.iter().copied())),
                 }
             };
+        if scope == Scope::History {
+            return match root {
+                "entry" => field(&["year", "tier", "waiver"], "history entry field", segs.get(1)),
+                "params" | "report" | "history" => {
+                    let mut r = r.clone();
+                    r.segments[0] = root.to_string();
+                    self.check_reference(&r, Scope::Facts)
+                }
+                _ => Err(Diagnostic::error(
+                    "unknown-variable",
+                    format!("`{root}` is not available in a history check"),
+                )
+                .with_help("a history check reads `entry` (`year`, `tier`, `waiver`), `params`, `report` and `history`")),
+            };
+        }
         if DECISION_ONLY.contains(&root) && scope == Scope::Facts {
             return Err(Diagnostic::error(
                 "unknown-variable",
@@ -822,16 +1171,25 @@ impl Loader<'_> {
                     ),
                     None => true,
                 };
-                if let Some(cond) = self.condition(&ind.when, Scope::Facts, file, spans, &iat) {
+                let citation = ind.citation.clone().unwrap_or_else(|| c.citation.clone());
+                if let Some(versions) = self.versions(
+                    &ind.when,
+                    &citation,
+                    (ind.from, ind.until),
+                    &ind.versions,
+                    Scope::Facts,
+                    file,
+                    spans,
+                    &iat,
+                ) {
                     if finding_ok && rec_ok {
                         indicators.push(Indicator {
                             id: ind.id.clone(),
-                            condition: cond,
+                            versions,
                             effect: ind.effect,
                             weight: ind.weight,
                             finding: ind.finding.clone(),
                             recommendation: ind.recommendation.clone(),
-                            citation: ind.citation.clone().unwrap_or_else(|| c.citation.clone()),
                             origin,
                         });
                     }
@@ -938,12 +1296,20 @@ impl Loader<'_> {
             self.claim_id(&s.id, &origin);
             self.require_text(&s.citation, "citation", file, spans, &at);
             self.check_pillar(&s.pillar, file, spans, &format!("{at}.pillar"), false);
-            if let Some(cond) = self.condition(&s.when, Scope::Facts, file, spans, &at) {
+            if let Some(versions) = self.versions(
+                &s.when,
+                &s.citation,
+                (s.from, s.until),
+                &s.versions,
+                Scope::Facts,
+                file,
+                spans,
+                &at,
+            ) {
                 out.push(Signal {
                     id: s.id.clone(),
                     pillar: s.pillar.clone(),
-                    citation: s.citation.clone(),
-                    condition: cond,
+                    versions,
                     direction: s.direction,
                     weight: s.weight,
                     text: s.text.clone(),
@@ -1023,10 +1389,21 @@ impl Loader<'_> {
                 self.claim_id(&r.id, &origin);
                 self.require_text(&r.citation, "citation", file, spans, &at);
                 self.require_text(&r.why, "why", file, spans, &at);
-                if !self.tiers.iter().any(|t| t.id == r.tier) {
+                if let Some(tier) = &r.tier {
+                    if !self.tiers.iter().any(|t| &t.id == tier) {
+                        self.problems.push(
+                            unknown("tier", tier, self.tiers.iter().map(|t| t.id.as_str()))
+                                .at(file, spans.value_span(&format!("{at}.tier"))),
+                        );
+                    }
+                } else if r.flags.is_empty() {
                     self.problems.push(
-                        unknown("tier", &r.tier, self.tiers.iter().map(|t| t.id.as_str()))
-                            .at(file, spans.value_span(&format!("{at}.tier"))),
+                        Diagnostic::error(
+                            "missing-field",
+                            format!("tier rule `{}` sets neither a tier nor flags", r.id),
+                        )
+                        .at(file, origin.span.clone())
+                        .with_help("give it `tier:`, or `flags:` for a rule that only flags"),
                     );
                 }
                 if let Some(first) = &always {
@@ -1041,15 +1418,27 @@ impl Loader<'_> {
                         )),
                     );
                 }
-                if r.when.trim() == "true" {
+                if r.when.trim() == "true"
+                    && r.from.is_none()
+                    && r.until.is_none()
+                    && r.versions.is_empty()
+                {
                     always = Some(r.id.clone());
                 }
-                if let Some(cond) = self.condition(&r.when, Scope::Decision, file, spans, &at) {
+                if let Some(versions) = self.versions(
+                    &r.when,
+                    &r.citation,
+                    (r.from, r.until),
+                    &r.versions,
+                    Scope::Decision,
+                    file,
+                    spans,
+                    &at,
+                ) {
                     rules.push(TierRule {
                         id: r.id.clone(),
-                        citation: r.citation.clone(),
                         why: r.why.clone(),
-                        condition: cond,
+                        versions,
                         tier: r.tier.clone(),
                         flags: r.flags.clone(),
                         is_final: r.r#final,
@@ -1062,6 +1451,145 @@ impl Loader<'_> {
                 citation: st.citation.clone(),
                 rules,
             });
+        }
+        out
+    }
+}
+
+impl Loader<'_> {
+    fn evidence(
+        &mut self,
+        f: &DecisionFile,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Evidence {
+        let Some(e) = &f.evidence else {
+            return Evidence::default();
+        };
+        match self.tiers.iter().find(|t| t.id == e.tier) {
+            None => self.problems.push(
+                unknown("tier", &e.tier, self.tiers.iter().map(|t| t.id.as_str()))
+                    .at(file, spans.value_span("evidence.tier")),
+            ),
+            Some(t) if t.rank.is_some() => self.problems.push(
+                Diagnostic::error(
+                    "bad-tier",
+                    format!("the tier of missing evidence, `{}`, has a rank", t.id),
+                )
+                .at(file, spans.value_span("evidence.tier"))
+                .with_help("a verdict without evidence is not a placement: give the tier no `rank` in ruleset.yaml"),
+            ),
+            Some(_) => {}
+        }
+        let mut out = Vec::new();
+        for (i, r) in e.requirements.iter().enumerate() {
+            let at = format!("evidence.requirements[{i}]");
+            let origin = self.origin(file, spans, &format!("{at}.id"));
+            self.claim_id(&r.id, &origin);
+            self.require_text(&r.citation, "citation", file, spans, &at);
+            self.require_text(&r.why, "why", file, spans, &at);
+            self.check_dates(&[(r.from, r.until, at.clone())], file, spans, "requirement");
+            for (j, t) in r.tiers.iter().enumerate() {
+                if !self.tiers.iter().any(|x| &x.id == t) {
+                    self.problems.push(
+                        unknown("tier", t, self.tiers.iter().map(|t| t.id.as_str()))
+                            .at(file, spans.value_span(&format!("{at}.tiers[{j}]"))),
+                    );
+                }
+            }
+            for (j, k) in r.known.iter().enumerate() {
+                let path = k.strip_prefix("previous.").unwrap_or(k);
+                if self.catalog.get(path).is_none() {
+                    let all: Vec<&str> =
+                        self.catalog.facts.iter().map(|f| f.path.as_str()).collect();
+                    self.problems.push(
+                        unknown("fact", path, all.into_iter())
+                            .at(file, spans.value_span(&format!("{at}.known[{j}]"))),
+                    );
+                } else {
+                    self.used_facts.insert(path.to_string());
+                }
+            }
+            if let Some(d) = &r.decided {
+                self.check_pillar(
+                    &d.pillar,
+                    file,
+                    spans,
+                    &format!("{at}.decided.pillar"),
+                    true,
+                );
+            }
+            if r.known.is_empty() && r.decided.is_none() {
+                self.problems.push(
+                    Diagnostic::error(
+                        "missing-field",
+                        format!("requirement `{}` asks for nothing", r.id),
+                    )
+                    .at(file, origin.span.clone())
+                    .with_help(
+                        "give it `known: [fact paths]`, `decided: {{ pillar, at_least }}`, or both",
+                    ),
+                );
+            }
+            out.push(Requirement {
+                id: r.id.clone(),
+                citation: r.citation.clone(),
+                why: r.why.clone(),
+                tiers: r.tiers.clone(),
+                from: r.from,
+                until: r.until,
+                known: r.known.clone(),
+                decided: r.decided.as_ref().map(|d| (d.pillar.clone(), d.at_least)),
+                origin,
+            });
+        }
+        Evidence {
+            tier: Some(e.tier.clone()),
+            requirements: out,
+        }
+    }
+
+    fn history_rule(
+        &mut self,
+        f: &DecisionFile,
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Option<HistoryRule> {
+        let r = f.history.as_ref()?.waiver_year.as_ref()?;
+        let at = "history.waiver_year";
+        self.require_text(&r.citation, "citation", file, spans, at);
+        self.require_text(&r.why, "why", file, spans, at);
+        let condition = self.condition(&r.when, Scope::History, file, spans, at)?;
+        Some(HistoryRule {
+            citation: r.citation.clone(),
+            why: r.why.clone(),
+            condition,
+            origin: self.origin(file, spans, &format!("{at}.when")),
+        })
+    }
+
+    fn constraints(
+        &mut self,
+        defs: &[ConstraintDef],
+        spans: &SpanIndex,
+        file: &Arc<SourceFile>,
+    ) -> Vec<Constraint> {
+        let mut out = Vec::new();
+        for (i, c) in defs.iter().enumerate() {
+            let at = format!("constraints[{i}]");
+            let origin = self.origin(file, spans, &format!("{at}.id"));
+            self.claim_id(&c.id, &origin);
+            self.require_text(&c.why, "why", file, spans, &at);
+            if let Some(condition) = self.condition(&c.when, Scope::Facts, file, spans, &at) {
+                out.push(Constraint {
+                    id: c.id.clone(),
+                    condition,
+                    message: c.message.clone(),
+                    why: c.why.clone(),
+                    unusual: c.unusual,
+                    origin,
+                });
+            }
         }
         out
     }

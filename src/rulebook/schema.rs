@@ -20,9 +20,25 @@ pub struct RulesetFile {
     pub pillars: Vec<PillarDef>,
     /// Pillar score thresholds.
     pub trend: TrendDef,
+    /// The report years a facts file may have: the first report, and how far past the current
+    /// year a report may be drafted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub report_years: Option<ReportYearsDef>,
     /// Named constants, usable in conditions as `params.<name>`.
     #[serde(default)]
     pub params: IndexMap<String, ParamDef>,
+}
+
+/// The range of report years: from `first` to `ahead` years after the current year.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ReportYearsDef {
+    /// The first report year (a facts file for an earlier year is an error).
+    pub first: i64,
+    /// How many years after the current year a report year may be (drafting ahead).
+    pub ahead: i64,
+    pub citation: String,
+    pub why: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -55,12 +71,54 @@ pub struct TrendDef {
     pub decreased_at: i64,
 }
 
+/// A named constant: one `value` for every report year, or dated `versions`.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ParamDef {
-    pub value: ParamValue,
+    /// The value, for a param that does not depend on the report year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub value: Option<ParamValue>,
+    /// Dated values, oldest first: each applies to the report years from `from` to `until`
+    /// (both included, either open); no two may overlap and none may leave a gap between them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<ParamVersionDef>,
     pub citation: String,
     pub why: String,
+}
+
+/// One dated value of a param.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ParamVersionDef {
+    /// First report year it applies to (open when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Last report year it applies to (open when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    pub value: ParamValue,
+    /// The provision as in force for these years, when it differs from the param's citation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+}
+
+/// One dated version of a rule: what changes for the report years from `from` to `until`
+/// (both included, either open). Fields left out are the rule's own.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RuleVersionDef {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// The provision as in force for these years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub why: Option<String>,
+    /// The condition for these years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub when: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema, PartialEq)]
@@ -77,6 +135,25 @@ pub enum ParamValue {
 #[serde(deny_unknown_fields)]
 pub struct CatalogFile {
     pub facts: Vec<FactDef>,
+    /// Facts that cannot (or rarely) hold together, checked when a facts file loads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub constraints: Vec<ConstraintDef>,
+}
+
+/// A cross-fact constraint: `when` describes the impossible (or unusual) combination; a facts
+/// file where it holds is an error (a warning when `unusual`), located at every fact it reads.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ConstraintDef {
+    pub id: String,
+    /// CEL over facts, `previous` and `report`; true when the facts disagree.
+    pub when: String,
+    /// What is wrong, lowercase, no final period.
+    pub message: String,
+    pub why: String,
+    /// Possible but unusual (e.g. across reporting periods): a warning, not an error.
+    #[serde(default)]
+    pub unusual: bool,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -151,6 +228,15 @@ pub struct IndicatorDef {
     /// Overrides the criterion's citation when the indicator encodes a narrower provision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,
+    /// First report year the indicator applies to (open when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    /// Last report year the indicator applies to (open when left out).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// Dated versions (instead of `from`/`until`), oldest first, without overlaps or gaps.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<RuleVersionDef>,
 }
 
 #[derive(
@@ -202,6 +288,12 @@ pub struct SignalDef {
     pub weight: u32,
     /// Short description for traces ("convictions fell").
     pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<RuleVersionDef>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
@@ -211,11 +303,75 @@ pub enum Direction {
     Down,
 }
 
-/// `decision.yaml`: ordered stages of tier rules.
+/// `decision.yaml`: ordered stages of tier rules, the evidence a verdict needs, and what the
+/// history's flags must agree with.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionFile {
     pub stages: Vec<StageDef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<EvidenceDef>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub history: Option<HistoryDef>,
+}
+
+/// The evidence a verdict needs. When a requirement for the tier the stages reached is not met,
+/// the tier is `tier` and the assessment lists the missing evidence.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EvidenceDef {
+    /// The tier given when evidence is missing (a tier of ruleset.yaml without a rank).
+    pub tier: String,
+    pub requirements: Vec<RequirementDef>,
+}
+
+/// One requirement: facts that must be known, or a minimum of decided indicators.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RequirementDef {
+    pub id: String,
+    pub citation: String,
+    pub why: String,
+    /// The tiers whose verdict needs this evidence.
+    pub tiers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    /// Facts that must be stated (a value or `not_reported`); `previous.` paths for the previous
+    /// period.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<String>,
+    /// A minimum of decided indicators (fired or not) among a pillar's standards and criteria.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided: Option<DecidedDef>,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct DecidedDef {
+    /// A pillar of ruleset.yaml, or a group such as `law`.
+    pub pillar: String,
+    pub at_least: u32,
+}
+
+/// Checks of the facts file's history against the rules.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryDef {
+    /// When a history year was a waiver year: a `waiver:` flag that disagrees is a warning.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub waiver_year: Option<HistoryRuleDef>,
+}
+
+/// A condition over one history entry, `entry` (`year`, `tier`, `waiver`), with `params` and
+/// `report` and the engine functions.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HistoryRuleDef {
+    pub citation: String,
+    pub why: String,
+    pub when: String,
 }
 
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -235,12 +391,20 @@ pub struct TierRuleDef {
     pub citation: String,
     pub why: String,
     pub when: String,
-    /// The tier this rule places the country on.
-    pub tier: String,
+    /// The tier this rule places the country on; left out, the rule only sets its flags. A rule
+    /// that changes the tier drops the flags earlier stages set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
     /// Named flags the rule sets (e.g. `waiver`), visible to templates and checks.
     #[serde(default)]
     pub flags: Vec<String>,
     /// Stop the decision here: later stages do not run.
     #[serde(default)]
     pub r#final: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<i64>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub versions: Vec<RuleVersionDef>,
 }

@@ -1,14 +1,19 @@
-//! The one place that knows about CEL (the `cel` crate, pinned): compiling rule conditions,
-//! walking their syntax tree to find the names they read (CEL has no type checker, so fact paths
-//! are validated here), and evaluating them against a set of bindings.
+//! The one place that knows about CEL (the `cel` crate, pinned, used as a parser only): compiling
+//! rule conditions, walking their syntax tree to find the names they read (CEL has no type
+//! checker, so fact paths are validated here), and evaluating them in three-valued logic
+//! ([`eval`]) against [`Bindings`] where a fact the facts file does not state is unknown.
+
+mod eval;
+pub mod value;
 
 use std::collections::{BTreeSet, HashMap};
 use std::ops::Range;
 use std::sync::Arc;
 
 use cel::common::ast::{EntryExpr, Expr, IdedExpr, LiteralValue};
-use cel::objects::{Key, Map};
-use cel::{Context, ExecutionError, Program, Value};
+use cel::Program;
+
+pub use value::{Missing, Val};
 
 /// A compiled condition.
 #[derive(Debug)]
@@ -45,7 +50,7 @@ pub struct SyntaxError {
 }
 
 /// Functions the engine adds to CEL's standard library (beyond it, a call is an error).
-pub const ENGINE_FUNCTIONS: &[&str] = &["streak", "streak_waivers"];
+pub const ENGINE_FUNCTIONS: &[&str] = &["streak", "streak_waivers", "streak_at", "stints"];
 
 /// CEL's standard functions and operators that conditions may use.
 const STANDARD_FUNCTIONS: &[&str] = &[
@@ -104,32 +109,47 @@ impl Condition {
         })
     }
 
-    /// Evaluate against bindings: `true` or `false`, or why it cannot be decided.
-    pub fn eval_bool(&self, bindings: &Bindings) -> Result<bool, EvalError> {
-        match self.program.execute(&bindings.ctx) {
-            Ok(Value::Bool(b)) => Ok(b),
-            Ok(other) => Err(EvalError::NotBoolean(format!("{other:?}"))),
-            Err(ExecutionError::NoSuchKey(k)) => Err(EvalError::Unknown(k.to_string())),
-            Err(ExecutionError::UndeclaredReference(k)) => Err(EvalError::Unknown(k.to_string())),
-            Err(e) => Err(EvalError::Undecidable(e.to_string())),
+    /// Evaluate against bindings in three-valued logic: `true`, `false`, or unknown with the
+    /// facts it lacks; an error when it cannot be evaluated at all.
+    pub fn eval(&self, bindings: &Bindings) -> Result<Verdict, EvalError> {
+        let r = eval::Interp::new(bindings).eval(self.program.expression());
+        match r {
+            Ok(Val::Bool(true)) => Ok(Verdict::True),
+            Ok(Val::Bool(false)) => Ok(Verdict::False),
+            Ok(Val::Unknown(m)) => Ok(Verdict::Unknown(m.paths().cloned().collect())),
+            Ok(Val::NotReported(p)) => Ok(Verdict::Unknown(vec![p.to_string()])),
+            Ok(other) => Err(EvalError::NotBoolean(other.show())),
+            Err(e) => Err(EvalError::Undecidable(e)),
         }
+    }
+
+    /// Whether the condition reads `has(...)` of a fact or group of facts (never false under
+    /// three-valued evaluation, so a guard that does nothing).
+    pub fn presence_tests(&self) -> impl Iterator<Item = &Reference> {
+        self.references.iter().filter(|r| r.presence_test)
     }
 }
 
-/// CEL's standard environment, built once per process (building it is the costly part of a
-/// context).
-fn stdlib() -> Arc<cel::Env> {
-    static ENV: std::sync::OnceLock<Arc<cel::Env>> = std::sync::OnceLock::new();
-    Arc::clone(ENV.get_or_init(|| Arc::new(cel::Env::stdlib())))
+/// The outcome of a condition.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    True,
+    False,
+    /// Undecided: the outcome depends on these facts, which the facts file does not give
+    /// (absent, or `not_reported` where the condition does not test for it).
+    Unknown(Vec<String>),
 }
 
-/// (consecutive years immediately before the report year on `tier`, waivers among them).
-/// `history` is most recent first.
-pub fn streak(history: &[(i64, String, bool)], report_year: i64, tier: &str) -> (i64, i64) {
+/// One year of a country's history: (year, tier, waiver), most recent first.
+pub type HistoryYear = (i64, String, bool);
+
+/// (consecutive years immediately before the report year on `tier`, counting only years from
+/// `since` on; waivers among them). `history` is most recent first.
+pub fn streak(history: &[HistoryYear], report_year: i64, tier: &str, since: i64) -> (i64, i64) {
     let mut expected = report_year - 1;
     let (mut years, mut waivers) = (0, 0);
     for (year, t, waiver) in history {
-        if *year != expected || t != tier {
+        if *year != expected || t != tier || *year < since {
             break;
         }
         years += 1;
@@ -141,12 +161,54 @@ pub fn streak(history: &[(i64, String, bool)], report_year: i64, tier: &str) -> 
     (years, waivers)
 }
 
-/// Why a condition could not be decided.
+/// Consecutive years on `tier` ending with `year` (included), counting only years from `since`.
+pub fn streak_at(history: &[HistoryYear], tier: &str, year: i64, since: i64) -> i64 {
+    let from = history
+        .iter()
+        .position(|h| h.0 <= year)
+        .unwrap_or(history.len());
+    streak(&history[from..], year + 1, tier, since).0
+}
+
+/// A run of consecutive years on one tier.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stint {
+    pub tier: String,
+    pub years: i64,
+    pub first: i64,
+    pub last: i64,
+}
+
+/// The unbroken history before the report year as runs on one tier, most recent first; it ends
+/// at the first missing year, and years before `since` are left out.
+pub fn stints(history: &[HistoryYear], report_year: i64, since: i64) -> Vec<Stint> {
+    let mut out: Vec<Stint> = Vec::new();
+    let mut expected = report_year - 1;
+    for (year, tier, _) in history {
+        if *year != expected || *year < since {
+            break;
+        }
+        match out.last_mut() {
+            Some(s) if &s.tier == tier => {
+                s.years += 1;
+                s.first = *year;
+            }
+            _ => out.push(Stint {
+                tier: tier.clone(),
+                years: 1,
+                first: *year,
+                last: *year,
+            }),
+        }
+        expected -= 1;
+    }
+    out
+}
+
+/// Why a condition could not be evaluated.
 #[derive(Debug, Clone, PartialEq)]
 pub enum EvalError {
-    /// It reads a fact (or field) that is not known.
-    Unknown(String),
-    /// It compares a value that was not reported, or fails for another reason at run time.
+    /// A type mismatch, a missing key, an index out of range.
     Undecidable(String),
     /// It evaluated to something other than `true` or `false`.
     NotBoolean(String),
@@ -155,68 +217,39 @@ pub enum EvalError {
 impl std::fmt::Display for EvalError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            EvalError::Unknown(k) => write!(f, "`{k}` is not known"),
-            EvalError::Undecidable(e) => write!(f, "cannot be decided: {}", e.to_lowercase()),
+            EvalError::Undecidable(e) => write!(f, "cannot be evaluated: {}", e.to_lowercase()),
             EvalError::NotBoolean(v) => write!(f, "is not `true` or `false` but `{v}`"),
         }
     }
 }
 
-/// The variables a condition sees, plus the engine functions over the history. Built once per
+/// The variables a condition sees, plus the history the engine functions read. Built once per
 /// facts file; decision stages rebind the variables they add.
+#[derive(Debug, Clone)]
 pub struct Bindings {
-    ctx: Context<'static, 'static>,
-}
-
-impl std::fmt::Debug for Bindings {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("Bindings")
-    }
+    vars: HashMap<String, Val>,
+    history: Arc<Vec<HistoryYear>>,
+    report_year: i64,
 }
 
 impl Bindings {
     /// `history` is (year, tier, waiver), most recent first.
-    pub fn new(history: Vec<(i64, String, bool)>, report_year: i64) -> Self {
-        let mut ctx = Context::with_env(stdlib());
-        let history = Arc::new(history);
-        let h2 = Arc::clone(&history);
-        // Neither name is a standard CEL function, so registering cannot conflict.
-        let _ = ctx.add_function("streak", move |tier: Arc<String>| -> i64 {
-            streak(&history, report_year, &tier).0
-        });
-        let _ = ctx.add_function("streak_waivers", move |tier: Arc<String>| -> i64 {
-            streak(&h2, report_year, &tier).1
-        });
-        Self { ctx }
+    pub fn new(history: Vec<HistoryYear>, report_year: i64) -> Self {
+        Self {
+            vars: HashMap::new(),
+            history: Arc::new(history),
+            report_year,
+        }
     }
 
     /// Bind (or rebind) a top-level variable.
-    pub fn set(&mut self, name: &str, value: Value) {
-        self.ctx.add_variable_from_value(name.to_string(), value);
+    pub fn set(&mut self, name: &str, value: Val) {
+        self.vars.insert(name.to_string(), value);
     }
-}
 
-/// Convert JSON-like data into a CEL value (maps keyed by text).
-pub fn to_cel(value: &serde_json::Value) -> Value {
-    match value {
-        serde_json::Value::Null => Value::Null,
-        serde_json::Value::Bool(b) => Value::Bool(*b),
-        serde_json::Value::Number(n) => match (n.as_i64(), n.as_f64()) {
-            (Some(i), _) => Value::Int(i),
-            (None, Some(f)) => Value::Float(f),
-            _ => Value::Null,
-        },
-        serde_json::Value::String(s) => Value::String(Arc::new(s.clone())),
-        serde_json::Value::Array(items) => {
-            Value::List(Arc::new(items.iter().map(to_cel).collect()))
-        }
-        serde_json::Value::Object(map) => {
-            let mut m: HashMap<Key, Value> = HashMap::with_capacity(map.len());
-            for (k, v) in map {
-                m.insert(Key::String(Arc::new(k.clone())), to_cel(v));
-            }
-            Value::Map(Map { map: Arc::new(m) })
-        }
+    /// Bind a variable from JSON-like data.
+    pub fn set_json(&mut self, name: &str, value: &serde_json::Value) {
+        self.set(name, Val::from_json(value));
     }
 }
 
@@ -457,19 +490,126 @@ mod tests {
         }
     }
 
-    #[test]
-    fn unknown_and_null_are_undecided() {
-        let c = Condition::compile("prosecution.convictions > 0").unwrap();
+    fn facts(json: serde_json::Value) -> Bindings {
         let mut b = Bindings::new(vec![], 2022);
-        b.set("prosecution", to_cel(&serde_json::json!({})));
-        assert!(matches!(c.eval_bool(&b), Err(EvalError::Unknown(_))));
-        b.set(
-            "prosecution",
-            to_cel(&serde_json::json!({"convictions": null})),
+        for (k, v) in json.as_object().unwrap() {
+            b.set(k, to_val(v, k));
+        }
+        b
+    }
+
+    /// JSON with `"?"` for an unknown fact and `"NR"` for one not reported.
+    fn to_val(v: &serde_json::Value, path: &str) -> Val {
+        match v {
+            serde_json::Value::String(s) if s == "?" => Val::unknown(path),
+            serde_json::Value::String(s) if s == "NR" => Val::not_reported(path),
+            serde_json::Value::Object(m) => Val::map(
+                m.iter()
+                    .map(|(k, v)| (k.clone(), to_val(v, &format!("{path}.{k}"))))
+                    .collect(),
+            ),
+            other => Val::from_json(other),
+        }
+    }
+
+    fn verdict(src: &str, b: &Bindings) -> Verdict {
+        Condition::compile(src).unwrap().eval(b).unwrap()
+    }
+
+    fn unknown(paths: &[&str]) -> Verdict {
+        Verdict::Unknown(paths.iter().map(|p| p.to_string()).collect())
+    }
+
+    #[test]
+    fn a_missing_fact_leaves_a_comparison_undecided_and_named() {
+        let b = facts(serde_json::json!({"p": {"convictions": "?", "investigations": 3}}));
+        assert_eq!(
+            verdict("p.convictions > 0", &b),
+            unknown(&["p.convictions"])
         );
-        assert!(c.eval_bool(&b).is_err());
-        let eq = Condition::compile("prosecution.convictions == null").unwrap();
-        assert_eq!(eq.eval_bool(&b), Ok(true));
+        assert_eq!(
+            verdict("p.convictions == 0", &b),
+            unknown(&["p.convictions"])
+        );
+        assert_eq!(
+            verdict("p.convictions == null", &b),
+            unknown(&["p.convictions"])
+        );
+        assert_eq!(
+            verdict("has(p.convictions)", &b),
+            unknown(&["p.convictions"])
+        );
+        assert_eq!(verdict("p.investigations > 2", &b), Verdict::True);
+    }
+
+    #[test]
+    fn kleene_logic_decides_without_the_missing_fact_only_when_it_cannot_matter() {
+        let b = facts(serde_json::json!({"p": {"a": "?", "b": "?", "n": 0}}));
+        assert_eq!(verdict("p.n > 0 && p.a > 0", &b), Verdict::False);
+        assert_eq!(verdict("p.a > 0 && p.n > 0", &b), Verdict::False);
+        assert_eq!(verdict("p.a > 0 || p.n == 0", &b), Verdict::True);
+        assert_eq!(verdict("p.a > 0 && p.n == 0", &b), unknown(&["p.a"]));
+        assert_eq!(verdict("p.a > 0 || p.b > 0", &b), unknown(&["p.a", "p.b"]));
+        assert_eq!(verdict("!(p.a > 0)", &b), unknown(&["p.a"]));
+        assert_eq!(verdict("(p.n == 0 ? 1 : p.a) == 1", &b), Verdict::True);
+        assert_eq!(verdict("(p.a == 0 ? 1 : 1) == 1", &b), Verdict::True);
+        assert_eq!(verdict("(p.a == 0 ? 1 : 2) == 1", &b), unknown(&["p.a"]));
+    }
+
+    #[test]
+    fn not_reported_decides_only_a_test_for_not_reported() {
+        let b = facts(serde_json::json!({"p": {"c": "NR", "i": 4}}));
+        assert_eq!(verdict("p.c == null", &b), Verdict::True);
+        assert_eq!(verdict("p.c != null", &b), Verdict::False);
+        assert_eq!(verdict("p.c == 0", &b), unknown(&["p.c"]));
+        assert_eq!(verdict("p.c > 0", &b), unknown(&["p.c"]));
+        assert_eq!(verdict("has(p.c)", &b), Verdict::True);
+        assert_eq!(
+            verdict(
+                "[p.c, p.i].exists(x, x == null) && [p.c, p.i].exists(x, x != null)",
+                &b
+            ),
+            Verdict::True
+        );
+    }
+
+    #[test]
+    fn comprehensions_decide_on_the_elements_they_can() {
+        let b = facts(serde_json::json!({"p": {"a": "?", "b": 5, "c": 0}}));
+        assert_eq!(verdict("[p.a, p.b].exists(x, x > 1)", &b), Verdict::True);
+        assert_eq!(
+            verdict("[p.a, p.c].exists(x, x > 1)", &b),
+            unknown(&["p.a"])
+        );
+        assert_eq!(verdict("[p.a, p.c].all(x, x > 1)", &b), Verdict::False);
+        assert_eq!(verdict("[p.a, p.b].all(x, x > 1)", &b), unknown(&["p.a"]));
+        assert_eq!(
+            verdict("[p.a, p.b].filter(x, x > 1).size() == 1", &b),
+            unknown(&["p.a"])
+        );
+        assert_eq!(
+            verdict("[p.b, p.c].filter(x, x > 1).size() == 1", &b),
+            Verdict::True
+        );
+        assert_eq!(
+            verdict("[p.b, p.c].map(x, x + 1) == [6, 1]", &b),
+            Verdict::True
+        );
+        assert_eq!(verdict("{'k': p.b}.all(k, k == 'k')", &b), Verdict::True);
+        assert_eq!(verdict("5 in [p.a, p.b]", &b), Verdict::True);
+        assert_eq!(verdict("7 in [p.a, p.b]", &b), unknown(&["p.a"]));
+        assert_eq!(verdict("size([p.a, p.b]) == 2", &b), Verdict::True);
+    }
+
+    #[test]
+    fn evaluation_errors_are_not_missing_evidence() {
+        let b = facts(serde_json::json!({"p": {"b": 5}, "l": []}));
+        let c = Condition::compile("l[0] == 1").unwrap();
+        assert!(matches!(c.eval(&b), Err(EvalError::Undecidable(_))));
+        let c = Condition::compile("p.b + 1").unwrap();
+        assert!(matches!(c.eval(&b), Err(EvalError::NotBoolean(_))));
+        // An error that cannot matter is absorbed, as in CEL.
+        assert_eq!(verdict("size(l) > 0 && l[0] == 1", &b), Verdict::False);
     }
 
     #[test]
@@ -479,10 +619,36 @@ mod tests {
             (2020, "2WL".to_string(), false),
             (2019, "2".to_string(), false),
         ];
-        assert_eq!(streak(&h, 2022, "2WL"), (2, 1));
-        assert_eq!(streak(&h, 2023, "2WL"), (0, 0));
-        let c = Condition::compile("streak('2WL') >= 2 && streak_waivers('2WL') == 1").unwrap();
-        assert_eq!(c.eval_bool(&Bindings::new(h, 2022)), Ok(true));
+        assert_eq!(streak(&h, 2022, "2WL", i64::MIN), (2, 1));
+        assert_eq!(streak(&h, 2022, "2WL", 2021), (1, 1));
+        assert_eq!(streak(&h, 2023, "2WL", i64::MIN), (0, 0));
+        assert_eq!(streak_at(&h, "2WL", 2020, i64::MIN), 1);
+        let c = Condition::compile(
+            "streak('2WL') >= 2 && streak_waivers('2WL') == 1 && stints()[1].tier == '2'",
+        )
+        .unwrap();
+        assert_eq!(c.eval(&Bindings::new(h, 2022)), Ok(Verdict::True));
+    }
+
+    #[test]
+    fn stints_group_consecutive_years_and_stop_at_a_gap() {
+        let h: Vec<HistoryYear> = [
+            (2021, "2WL"),
+            (2020, "3"),
+            (2019, "3"),
+            (2018, "2WL"),
+            (2016, "2"),
+        ]
+        .iter()
+        .map(|(y, t)| (*y, t.to_string(), false))
+        .collect();
+        let s = stints(&h, 2022, i64::MIN);
+        let shape: Vec<(String, i64)> = s.iter().map(|s| (s.tier.clone(), s.years)).collect();
+        assert_eq!(
+            shape,
+            vec![("2WL".into(), 1), ("3".into(), 2), ("2WL".into(), 1)]
+        );
+        assert_eq!((s[1].first, s[1].last), (2019, 2020));
     }
 
     #[test]
