@@ -133,3 +133,25 @@ fn a_part_beside_the_agreeing_total_is_a_warning_but_a_wrong_copy_in_the_intro_i
     assert_eq!(errs.len(), 1, "{errs:#?}");
     assert_eq!(errs[0]["code"], "count-mismatch");
 }
+
+/// "an increase compared with 2020" names no figure of 2020: the trend word is checked against
+/// the facts' previous value (14 prosecutions in both years).
+#[test]
+fn a_trend_word_without_a_previous_figure_is_checked_against_the_facts() {
+    let out = tiercheck().args(["draft", FACTS]).output().unwrap();
+    let clean = String::from_utf8(out.stdout).unwrap();
+    let old = "the same number as were prosecuted in 2020";
+    assert!(clean.contains(old), "the draft no longer says `{old}`");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tajikistan.txt");
+    std::fs::write(
+        &path,
+        clean.replacen(old, "an increase compared with 2020", 1),
+    )
+    .unwrap();
+    let errs = errors(&check(&path));
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert_eq!(errs[0]["code"], "trend-word-mismatch");
+    let message = errs[0]["message"].as_str().unwrap();
+    assert!(message.contains("prosecution.prosecutions"), "{message}");
+}

@@ -16,6 +16,7 @@ pub const BOUND: &str = "count-exceeds-bound";
 pub const PARTS: &str = "parts-exceed-whole";
 pub const PARTS_SUM: &str = "parts-do-not-add-up";
 pub const COMPARISON_YEAR: &str = "comparison-year";
+pub const INTRO_FIGURE: &str = "intro-figure-mismatch";
 pub const COUNT_MISMATCH: &str = "count-mismatch";
 pub const COUNT_NOT_REPORTED: &str = "count-not-in-facts";
 
@@ -95,6 +96,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for p in &c.parts {
         parts(ctx, p, out);
     }
+    intro_against_sections(ctx, out);
 
     against_facts(ctx, out);
 }
@@ -477,5 +479,60 @@ fn parts(ctx: &Context<'_>, p: &PartsClaim, out: &mut Vec<Diagnostic>) {
                 fmt(sum)
             ),
         ));
+    }
+}
+
+/// A figure the intro states and a section states again, for the same fact and period, must be
+/// the same: the intro's figure against every figure of that fact in the sections.
+fn intro_against_sections(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
+    let n = ctx.narrative;
+    let in_intro = |k: &CountClaim| n.section_at(k.span.start).is_none();
+    // With facts, `count-mismatch` says which of the two is wrong.
+    let in_facts = |k: &CountClaim| ctx.facts.is_some_and(|f| f.facts.get(&k.fact).is_some());
+    for k in ctx
+        .claims
+        .counts
+        .iter()
+        .filter(|k| in_intro(k) && !k.none_reported && !in_facts(k))
+    {
+        let same: Vec<&CountClaim> = ctx
+            .claims
+            .counts
+            .iter()
+            .filter(|o| {
+                !in_intro(o) && o.fact == k.fact && o.period == k.period && !o.none_reported
+            })
+            .collect();
+        let Some(first) = same.first() else { continue };
+        if same
+            .iter()
+            .any(|o| (o.value - k.value).abs() < f64::EPSILON)
+        {
+            continue;
+        }
+        let section = n.section_at(first.span.start).unwrap_or_default();
+        let title = ctx
+            .rules
+            .claims
+            .layout
+            .sections
+            .iter()
+            .find(|s| s.id == section)
+            .map_or(section, |s| s.title.as_str());
+        out.push(
+            ctx.diag(
+                INTRO_FIGURE,
+                format!(
+                    "the intro gives `{}` for `{}`, but the {} section gives `{}`",
+                    ctx.text(&k.span),
+                    k.fact,
+                    title,
+                    ctx.text(&first.span)
+                ),
+                k.span.clone(),
+            )
+            .with_related(ctx.file(), first.span.clone(), "the section's figure")
+            .with_help(ctx.help(INTRO_FIGURE, "", &[("section", title)])),
+        );
     }
 }

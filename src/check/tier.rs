@@ -1,4 +1,5 @@
-//! Tier: the heading's tier against the intro's, the status sentence right for the tier, the
+//! Tier: the heading's tier against the intro's, the status sentence and the overall-efforts
+//! sentence right for the tier, the
 //! movement wording consistent in itself; with facts, the stated tier, movement, Watch List
 //! years and waiver against the assessment.
 
@@ -11,6 +12,7 @@ use super::Context;
 pub const TIER_MISMATCH: &str = "tier-mismatch";
 pub const STATUS_MISMATCH: &str = "status-sentence-mismatch";
 pub const STATUS_MISSING: &str = "status-sentence-missing";
+pub const EFFORTS_MISMATCH: &str = "efforts-sentence-mismatch";
 pub const MOVEMENT_MISSING: &str = "movement-missing";
 pub const MOVEMENT_WORDING: &str = "movement-wording";
 pub const TIER_NOT_COMPUTED: &str = "tier-not-computed";
@@ -81,6 +83,30 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
             }
         }
         _ => {}
+    }
+
+    // "did not demonstrate overall increasing efforts" on a Watch List country only.
+    if let (Some(e), Some(id)) = (&c.efforts, &stated_id) {
+        if !e.tiers.contains(id) {
+            let wanted: Vec<String> = e
+                .tiers
+                .iter()
+                .map(|t| format!("`{}`", rules.tier_label(t)))
+                .collect();
+            out.push(
+                ctx.diag(
+                    EFFORTS_MISMATCH,
+                    format!(
+                        "`{}` is the wording for {}, but the tier is `{}`",
+                        ctx.text(&e.span),
+                        wanted.join(" or "),
+                        rules.tier_label(id)
+                    ),
+                    e.span.clone(),
+                )
+                .with_help(ctx.help(EFFORTS_MISMATCH, "", &[])),
+            );
+        }
     }
 
     let Some(m) = &c.movement else {

@@ -180,6 +180,8 @@ pub struct StatementClaim {
 pub struct Claims {
     pub heading_tier: Option<TierClaim>,
     pub status: Option<StatusClaim>,
+    /// The intro's sentence on overall efforts against the previous year.
+    pub efforts: Option<StatusClaim>,
     pub movement: Option<MovementClaim>,
     pub openers: Vec<OpenerClaim>,
     pub counts: Vec<CountClaim>,

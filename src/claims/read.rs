@@ -46,6 +46,18 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
                 });
             }
         }
+        if claims.efforts.is_none() {
+            if let Some((tiers, m)) = rules
+                .efforts
+                .iter()
+                .find_map(|(tiers, re)| re.find(st).map(|m| (tiers, m)))
+            {
+                claims.efforts = Some(StatusClaim {
+                    tiers: tiers.clone(),
+                    span: s.start + m.start()..s.start + m.end(),
+                });
+            }
+        }
         if waiver.is_none() {
             if let Some(m) = rules.waiver.find(st) {
                 waiver = Some(s.start + m.start()..s.start + m.end());

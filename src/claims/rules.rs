@@ -36,6 +36,10 @@ pub(crate) struct ClaimsYaml {
     sections: Vec<SectionYaml>,
     recommendations: RecommendationsYaml,
     status: Vec<StatusYaml>,
+    /// The intro's sentence on overall efforts against the previous year, and the tiers each
+    /// wording belongs to ("demonstrated overall increasing efforts" on Tier 2).
+    #[serde(default)]
+    efforts: Vec<StatusYaml>,
     movement: Vec<MovementYaml>,
     movement_years: String,
     waiver: String,
@@ -355,6 +359,7 @@ pub struct ClaimRules {
     /// (lowercase phrase, tier id), longest phrase first.
     tiers: Vec<(String, String)>,
     pub(super) status: Vec<(Vec<String>, Regex)>,
+    pub(super) efforts: Vec<(Vec<String>, Regex)>,
     pub(super) movement: Vec<(Movement, Regex)>,
     pub(super) movement_years: Regex,
     pub(super) waiver: Regex,
@@ -922,6 +927,7 @@ impl ClaimRules {
             .collect();
 
         let status = c.compile_each("status", &y.status, |s| &s.pattern, |s| s.tiers.clone());
+        let efforts = c.compile_each("efforts", &y.efforts, |s| &s.pattern, |s| s.tiers.clone());
         let movement: Vec<(Movement, Regex)> = y
             .movement
             .iter()
@@ -1106,6 +1112,7 @@ impl ClaimRules {
             },
             tiers,
             status,
+            efforts,
             movement,
             movement_years,
             waiver,
