@@ -237,6 +237,7 @@ fn check_args(drafts: &Path, facts: Option<&Path>) -> CheckArgs {
         ignore: Vec::new(),
         explain: None,
         watch: false,
+        year: None,
     }
 }
 

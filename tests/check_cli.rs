@@ -374,3 +374,37 @@ fn a_draft_without_a_facts_file_in_the_folder_is_named_in_a_warning() {
             "checked 2 drafts: 0 errors, 1 warning",
         ));
 }
+
+/// A draft whose name and text give no report year: `--year` says which year it is, so a
+/// comparison with a year other than the previous reporting period is found.
+#[test]
+fn year_flag_gives_the_report_year_of_a_draft_without_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("borduria.txt");
+    std::fs::write(
+        &draft,
+        "PROSECUTION\n\nThe government maintained law enforcement efforts. The government investigated 41 cases, compared with 88 cases in 2018.\n",
+    )
+    .unwrap();
+    let run = |extra: &[&str]| {
+        let out = tiercheck()
+            .args(["check", "--select", "comparison-year", "--format", "json"])
+            .arg(&draft)
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"].as_array().unwrap().len()
+    };
+    assert_eq!(
+        run(&[]),
+        0,
+        "without a year nothing says which period is the previous one"
+    );
+    assert_eq!(run(&["--year", "2021"]), 1);
+    assert_eq!(
+        run(&["--year", "2020"]),
+        0,
+        "2018 is the previous period of the 2020 report"
+    );
+}

@@ -85,9 +85,13 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         _ => {}
     }
 
-    // "did not demonstrate overall increasing efforts" on a Watch List country only.
+    // "did not demonstrate overall increasing efforts" on a Watch List country only. When the
+    // heading and the movement sentence disagree (`tier-mismatch` says so), the sentence must
+    // fit neither to be a slip of its own.
+    let movement_tier = c.movement.as_ref().and_then(|m| m.tier.id.clone());
     if let (Some(e), Some(id)) = (&c.efforts, &stated_id) {
-        if !e.tiers.contains(id) {
+        let fits = |t: &Option<String>| t.as_ref().is_some_and(|t| e.tiers.contains(t));
+        if !fits(&stated_id) && !fits(&movement_tier) {
             let wanted: Vec<String> = e
                 .tiers
                 .iter()

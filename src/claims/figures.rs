@@ -300,6 +300,8 @@ pub struct Breakdown {
     /// For "These victims included ...": the stem of the subject's noun, which must be the
     /// noun of the figure it breaks down.
     pub subject: Option<String>,
+    /// Each part's words, from its figure to the end of its item ("71 were foreign nationals").
+    pub items: Vec<Range<usize>>,
 }
 
 /// Everything the grammar reads in one sentence.
@@ -816,6 +818,7 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
                         exhaustive: false,
                         remainder: false,
                         subject: None,
+                        items: vec![item_span(f, p)],
                     },
                 );
                 continue;
@@ -860,12 +863,14 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
                         })
                         .map(|(i, _)| i)
                         .collect();
+                    let items = parts.iter().map(|&p| item_span(f, p)).collect();
                     (!parts.is_empty()).then_some(Breakdown {
                         whole: Some(w),
                         parts,
                         exhaustive: false,
                         remainder: false,
                         subject: None,
+                        items,
                     })
                 });
                 if let Some(b) = b {
@@ -913,6 +918,16 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
         }
     }
     f.breakdowns = found;
+}
+
+/// The words of a part that stands alone: its figure and noun phrase.
+fn item_span(f: &SentenceFigures, p: usize) -> Range<usize> {
+    let q = &f.quantities[p];
+    let end = f
+        .tokens
+        .get(q.end.saturating_sub(1))
+        .map_or(q.span.end, |t| t.span.end);
+    q.span.start..end.max(q.span.end)
 }
 
 /// Quantity `w` is the second of two figures joined by "and" ("20 victims and 10 dependents",
@@ -992,6 +1007,7 @@ fn list(
     let whole_money = whole.is_some_and(|w| f.quantities[w].money);
     let clause = tokens.get(start)?.clause;
     let mut parts = Vec::new();
+    let mut items = Vec::new();
     let mut exhaustive = false;
     let mut remainder = false;
     let mut k = start;
@@ -1087,6 +1103,10 @@ fn list(
                     return None;
                 }
                 parts.push(p);
+                let last = tokens
+                    .get(e.saturating_sub(1))
+                    .map_or(first.span.end, |t| t.span.end);
+                items.push(first.span.start..last.max(first.span.end));
             }
             None => remainder = true,
         }
@@ -1116,6 +1136,7 @@ fn list(
         exhaustive,
         remainder,
         subject: None,
+        items,
     })
 }
 

@@ -153,6 +153,8 @@ pub struct CounterClaim {
 pub struct PartsClaim {
     pub whole: Figure,
     pub parts: Vec<Figure>,
+    /// Each part's words ("71 were foreign nationals").
+    pub items: Vec<Range<usize>>,
     /// The list says it is complete ("unknown", "other"): the parts must add up to the whole.
     pub exhaustive: bool,
     /// A part without a figure is the rest ("and the other unknown").

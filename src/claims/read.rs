@@ -834,9 +834,41 @@ fn read_sentence(
             consumed.push(f.span.clone());
         }
         consumed.push(whole.span.clone());
+        // Parts that are facts of their own: "Of the 134 identified victims, 71 were foreign
+        // nationals", when 134 is the figure of the whole's fact.
+        for (whole_fact, fact, re) in &rules.breakdown_facts {
+            let is_whole = claims.counts.iter().chain(&counts).any(|k| {
+                &k.fact == whole_fact
+                    && k.period == Period::Current
+                    && (k.value - whole.value).abs() < f64::EPSILON
+            });
+            if !is_whole {
+                continue;
+            }
+            for (part, item) in parts.iter().zip(&b.items) {
+                let words = st
+                    .get(item.start.saturating_sub(base)..item.end.saturating_sub(base))
+                    .unwrap_or("");
+                if re.is_match(words)
+                    && !counts
+                        .iter()
+                        .any(|k| &k.fact == fact && k.period == Period::Current)
+                {
+                    counts.push(CountClaim {
+                        fact: fact.clone(),
+                        value: part.value,
+                        period: Period::Current,
+                        span: part.span.clone(),
+                        sentence: s.clone(),
+                        none_reported: false,
+                    });
+                }
+            }
+        }
         claims.parts.push(PartsClaim {
             whole,
             parts,
+            items: b.items.clone(),
             exhaustive: b.exhaustive,
             remainder: b.remainder,
             sentence: s.clone(),

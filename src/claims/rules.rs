@@ -63,6 +63,10 @@ pub(crate) struct ClaimsYaml {
     counters: String,
     #[serde(default)]
     counter_facts: Vec<MoneyFactYaml>,
+    /// Parts of a breakdown read as facts ("Of the 134 identified victims, 71 were foreign
+    /// nationals"): a part of a figure of `whole` whose words match `pattern` is `fact`.
+    #[serde(default)]
+    breakdown_facts: Vec<BreakdownFactYaml>,
     #[serde(default)]
     percent_words: Vec<String>,
     /// Text just before a figure that makes it a reference, not a count ("Article 128",
@@ -233,6 +237,14 @@ struct ComparisonYaml {
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+struct BreakdownFactYaml {
+    whole: String,
+    fact: String,
+    pattern: String,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 struct BoundYaml {
     fact: String,
     at_most: String,
@@ -378,6 +390,8 @@ pub struct ClaimRules {
     pub bounds: Vec<(String, String)>,
     pub(super) counters: Regex,
     pub(super) counter_facts: Vec<(String, Regex)>,
+    /// (whole fact, part fact, pattern over the part's words).
+    pub(super) breakdown_facts: Vec<(String, String, Regex)>,
     pub(super) statements: Vec<StatementPattern>,
     /// Which count and statement patterns are worth running on a sentence.
     pub(super) count_filter: Prefilter,
@@ -1011,6 +1025,16 @@ impl ClaimRules {
         let reference_before = c.compile_opt("reference_before", y.reference_before.as_deref());
         let grammar = super::figures::Grammar::compile(&y.grammar, &mut c);
         let counters = c.compile("counters", &y.counters);
+        let breakdown_facts = c.compile_each(
+            "breakdown_facts",
+            &y.breakdown_facts,
+            |b| &b.pattern,
+            |b| (b.whole.clone(), b.fact.clone()),
+        );
+        let breakdown_facts = breakdown_facts
+            .into_iter()
+            .map(|((whole, fact), re)| (whole, fact, re))
+            .collect();
         let counter_facts = c.compile_each(
             "counter_facts",
             &y.counter_facts,
@@ -1068,6 +1092,11 @@ impl ClaimRules {
             for f in st.fact.iter().chain(st.facts.iter()) {
                 fact_paths.push((f.clone(), spans.value_span(&format!("statements[{i}]"))));
             }
+        }
+        for (i, b) in y.breakdown_facts.iter().enumerate() {
+            let at = spans.value_span(&format!("breakdown_facts[{i}]"));
+            fact_paths.push((b.whole.clone(), at.clone()));
+            fact_paths.push((b.fact.clone(), at));
         }
         for (i, b) in y.bounds.iter().enumerate() {
             let at = spans.value_span(&format!("bounds[{i}]"));
@@ -1135,6 +1164,7 @@ impl ClaimRules {
                 .collect(),
             counters,
             counter_facts,
+            breakdown_facts,
             statements,
             count_filter,
             statement_filter,

@@ -19,7 +19,6 @@ use crate::cli::RulesArg;
 use crate::diagnostic::{self, Diagnostic, HumanStyle, JsonDiagnostic, Severity};
 use crate::evaluate::evaluate;
 use crate::facts::Facts;
-use crate::narrative::Narrative;
 use crate::rulebook::{RuleFiles, Rulebook};
 use crate::source::read_source;
 use crate::{eprint_diagnostics, expand_inputs, Exit};
@@ -60,6 +59,11 @@ pub struct CheckArgs {
     /// Re-run on every save of the drafts, the facts or the `--rules` folder, printing only what changed
     #[arg(long, conflicts_with = "explain")]
     pub watch: bool,
+    /// The report year of the drafts, when neither a title line nor the file name gives it
+    /// (`2022` for the 2022 report, on 2021 data): comparisons are then checked against the
+    /// previous reporting period, and drafts paired with facts of that year
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<i32>,
 }
 
 /// The result of checking a set of drafts.
@@ -154,6 +158,7 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
         rulebook.as_ref(),
         args.facts.as_deref(),
         &selection,
+        args.year,
     )?;
     let text = match args.format {
         CheckFormat::Text => human(&report, HumanStyle::detect()),
@@ -195,10 +200,11 @@ pub fn check_paths(
     rulebook: Option<&Rulebook>,
     facts: Option<&Path>,
     selection: &Selection,
+    year: Option<i32>,
 ) -> Result<Report, Vec<Diagnostic>> {
     let read: Vec<Result<ReadDraft, Vec<Diagnostic>>> =
         on_every_core(drafts.iter().collect(), |path| {
-            read_draft(path, rules, rulebook.and(facts))
+            read_draft(path, rules, rulebook.and(facts), year)
         });
     let assessed = AssessedFacts::for_drafts(&read);
     let results: Vec<DraftResult> = on_every_core(read, |r| {
@@ -328,13 +334,17 @@ fn read_draft(
     path: &Path,
     rules: &CheckRules,
     facts: Option<&Path>,
+    year: Option<i32>,
 ) -> Result<ReadDraft, Vec<Diagnostic>> {
     let file = read_source(path).map_err(|d| vec![d])?;
     let sidecar = load_sidecar(path)?;
-    let draft = Draft::read(&file, rules);
+    let mut draft = Draft::read(&file, rules);
+    if year.is_some() {
+        draft.report_year = year;
+    }
     let facts = match facts {
         None => Pairing::None,
-        Some(f) => match facts_for(path, &draft.narrative, f) {
+        Some(f) => match facts_for(path, &draft, f) {
             Some(fp) => Pairing::Found(fp),
             None => Pairing::Missing(Box::new(
                 Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
@@ -423,16 +433,17 @@ fn load_assessed(path: &Path, rb: &Rulebook) -> AssessedResult {
 
 /// The facts file of a draft: `--facts FILE` as given; in a folder, by year and country
 /// (`<dir>/<year>/<country>.yaml`, `<dir>/<country>.yaml`), else by the draft's file name.
-fn facts_for(draft: &Path, n: &Narrative, facts: &Path) -> Option<PathBuf> {
+fn facts_for(draft_path: &Path, draft: &Draft, facts: &Path) -> Option<PathBuf> {
+    let n = &draft.narrative;
     if !facts.is_dir() {
         return Some(facts.to_path_buf());
     }
-    let stem = draft
+    let stem = draft_path
         .file_stem()
         .and_then(|s| s.to_str())
         .unwrap_or("")
         .to_lowercase();
-    let year = n.report_year(draft).map(|y| y.to_string());
+    let year = draft.report_year.map(|y| y.to_string());
     let country = n
         .heading
         .as_ref()

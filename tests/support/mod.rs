@@ -30,6 +30,7 @@ pub fn args(drafts: Vec<PathBuf>, ignore: &[&str]) -> CheckArgs {
         ignore: ignore.iter().map(|s| (*s).to_string()).collect(),
         explain: None,
         watch: false,
+        year: None,
     }
 }
 
