@@ -52,10 +52,6 @@ pub(crate) struct GrammarYaml {
     /// After a comma, a word that opens a new clause ("..., and the government also ...").
     #[serde(default)]
     clause_openers: Vec<String>,
-    /// Verbs in the past tense that do not end in "-ed" ("spent", "gave"): after a clause
-    /// opener, they start a new clause as "-ed" verbs do.
-    #[serde(default)]
-    verbs: Vec<String>,
     /// Words that open a breakdown of the figure before them ("including", "of whom").
     #[serde(default)]
     breakdown_openers: Vec<String>,
@@ -65,6 +61,10 @@ pub(crate) struct GrammarYaml {
     /// Nouns of time: a figure that counts them is a duration ("six months", "10 years").
     #[serde(default)]
     time_units: Vec<String>,
+    /// Nouns that count the same kind of thing, one list per kind ("victims", "individuals",
+    /// "suspects" all count people): figures of one kind can be compared.
+    #[serde(default)]
+    noun_classes: Vec<Vec<String>>,
     /// Sentence openings that give the whole of the breakdown that follows ("Of the 40").
     #[serde(default)]
     whole_openers: Vec<String>,
@@ -103,10 +103,11 @@ pub struct Grammar {
     auxiliaries: HashSet<String>,
     quantifiers: Vec<Phrase>,
     clause_openers: HashSet<String>,
-    verbs: HashSet<String>,
     breakdown_openers: Vec<Phrase>,
     breakdown_verbs: Vec<Phrase>,
     time_units: HashSet<String>,
+    /// Stems of the nouns of each kind.
+    noun_classes: Vec<HashSet<String>>,
     whole_openers: Vec<Phrase>,
     continuation_openers: Vec<Phrase>,
     exhaustive: Vec<Phrase>,
@@ -132,7 +133,11 @@ fn words(list: &[String]) -> HashSet<String> {
 }
 
 impl Grammar {
-    pub(crate) fn compile(y: &GrammarYaml, c: &mut PatternCompiler<'_>) -> Grammar {
+    pub(crate) fn compile(
+        y: &GrammarYaml,
+        c: &mut PatternCompiler<'_>,
+        stem: &dyn Fn(&str) -> String,
+    ) -> Grammar {
         let ranges = y
             .ranges
             .iter()
@@ -146,10 +151,14 @@ impl Grammar {
             auxiliaries: words(&y.auxiliaries),
             quantifiers: phrases(&y.quantifiers),
             clause_openers: words(&y.clause_openers),
-            verbs: words(&y.verbs),
             breakdown_openers: phrases(&y.breakdown_openers),
             breakdown_verbs: phrases(&y.breakdown_verbs),
             time_units: words(&y.time_units),
+            noun_classes: y
+                .noun_classes
+                .iter()
+                .map(|class| class.iter().map(|w| stem(&w.to_lowercase())).collect())
+                .collect(),
             whole_openers: phrases(&y.whole_openers),
             continuation_openers: phrases(&y.continuation_openers),
             exhaustive: phrases(&y.exhaustive),
@@ -158,6 +167,15 @@ impl Grammar {
             year_prepositions: words(&y.year_prepositions),
             ranges,
         }
+    }
+
+    /// Two noun stems count the same kind of thing.
+    fn same_kind(&self, a: &str, b: &str) -> bool {
+        a == b
+            || self
+                .noun_classes
+                .iter()
+                .any(|class| class.contains(a) && class.contains(b))
     }
 
     fn function_word(&self, w: &str) -> bool {
@@ -228,9 +246,11 @@ pub struct Quantity {
     pub noun: Option<String>,
     /// Stems of the words between the figure and its noun ("potential").
     pub modifiers: Vec<String>,
-    /// The stem of the verb (or action noun) that governs it: "investig" for "investigated 30
-    /// cases", "nine cases investigated" and "investigations into 30 cases".
-    pub action: Option<String>,
+    /// The stems of the verbs (or action nouns) that may govern it: "investig" for
+    /// "investigated 30 cases", "nine cases investigated" and "investigations into 30 cases";
+    /// a participle after the noun ("nine cases related to ...") and the verb before the figure
+    /// ("investigating nine cases") are both kept.
+    pub actions: Vec<String>,
     pub money: bool,
     /// The year it is placed in ("30 cases in 2020").
     pub year: Option<i32>,
@@ -244,6 +264,8 @@ pub struct Quantity {
     /// A zero stated in words where a figure would be ("compared with none", "no
     /// prosecutions"); read only right after a comparison marker.
     pub stated_zero: bool,
+    /// It is the rest of a group ("the other four victims"), not a total.
+    pub rest: bool,
 }
 
 /// One period group after a comparison marker: its figures and the period it names.
@@ -302,6 +324,10 @@ pub struct Breakdown {
     pub subject: Option<String>,
     /// Each part's words, from its figure to the end of its item ("71 were foreign nationals").
     pub items: Vec<Range<usize>>,
+    /// The parts are listed after their whole (in brackets, between dashes, after "including"):
+    /// they are no figures of their own to compare. Subsets stated as figures of their own ("Of
+    /// the 105 referrals, ... 59 individuals", "1,269 of whom") are not listed.
+    pub listed: bool,
 }
 
 /// Everything the grammar reads in one sentence.
@@ -368,7 +394,7 @@ pub fn read(
         ..SentenceFigures::default()
     };
     f.sentence_year = sentence_year(g, &f.tokens);
-    quantities(g, &mut f, stem);
+    quantities(g, &mut f, period_words, stem);
     breakdowns(g, &mut f, stem);
     comparisons(g, &mut f, st, base, markers, period_words);
     f
@@ -491,9 +517,10 @@ fn tokenize(g: &Grammar, st: &str, base: usize, spans: &[Span]) -> Vec<Token> {
         let t = &out[k];
         let new_clause = match t.kind {
             Kind::Semicolon => t.depth == 0,
-            // ", and the government also investigated ...", ", and indicted 119": an opener,
-            // then a subject or a verb; not ", and 449 cases" nor ", and conviction of three
-            // traffickers" (the last of a list of noun phrases).
+            // ", and the government also investigated ...": an opener, then a new subject; not
+            // ", and 449 cases", ", and conviction of three traffickers" (the last of a list of
+            // noun phrases) or ", and convicted 55 traffickers" (the last of a list of verb
+            // phrases of one subject).
             Kind::Comma if t.depth == 0 => out.get(k + 1).is_some_and(|n| {
                 n.kind == Kind::Word
                     && g.clause_openers.contains(&n.lower)
@@ -503,10 +530,7 @@ fn tokenize(g: &Grammar, st: &str, base: usize, spans: &[Span]) -> Vec<Token> {
                             && !g.zero.contains(&m.lower)
                             && !starts_phrase(g, &out, k + 2, &g.remainder)
                             && (g.determiners.contains(&m.lower)
-                                || g.auxiliaries.contains(&m.lower)
-                                || g.verbs.contains(&m.lower)
-                                || m.lower.ends_with("ed")
-                                || m.lower.ends_with("ing"))
+                                || g.auxiliaries.contains(&m.lower))
                     })
             }),
             _ => false,
@@ -566,14 +590,27 @@ fn sentence_year(g: &Grammar, tokens: &[Token]) -> Option<i32> {
     None
 }
 
-fn quantities(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> String) {
+fn quantities(
+    g: &Grammar,
+    f: &mut SentenceFigures,
+    period_words: &[Range<usize>],
+    stem: &dyn Fn(&str) -> String,
+) {
     let tokens = &f.tokens;
     for (i, t) in tokens.iter().enumerate() {
         let zero = t.kind == Kind::Word && g.zero.contains(&t.lower);
         if !matches!(t.kind, Kind::Number | Kind::Money) && !zero {
             continue;
         }
-        let mut q = quantity(g, tokens, i, stem, t.value, t.kind == Kind::Money);
+        let mut q = quantity(
+            g,
+            tokens,
+            i,
+            period_words,
+            stem,
+            t.value,
+            t.kind == Kind::Money,
+        );
         q.stated_zero = zero;
         f.quantities.push(q);
     }
@@ -584,6 +621,7 @@ fn quantity(
     g: &Grammar,
     tokens: &[Token],
     i: usize,
+    period_words: &[Range<usize>],
     stem: &dyn Fn(&str) -> String,
     value: f64,
     money: bool,
@@ -594,7 +632,12 @@ fn quantity(
     let mut j = i + 1;
     if !money {
         while let Some(w) = tokens.get(j) {
-            if w.kind != Kind::Word || g.function_word(&w.lower) || words.len() >= 6 {
+            // Words that name a period ("57 assisted last reporting period") end it too.
+            let names_period = period_words
+                .iter()
+                .any(|p| p.start <= w.span.start && w.span.start < p.end);
+            if w.kind != Kind::Word || g.function_word(&w.lower) || words.len() >= 6 || names_period
+            {
                 break;
             }
             words.push(j);
@@ -668,7 +711,7 @@ fn quantity(
         token: i,
         noun,
         modifiers,
-        action: post_action.or(pre_action),
+        actions: post_action.into_iter().chain(pre_action).collect(),
         money,
         year,
         end: j,
@@ -677,6 +720,7 @@ fn quantity(
             .first()
             .is_some_and(|&w| g.time_units.contains(&tokens[w].lower)),
         stated_zero: false,
+        rest: phrase_before(tokens, i, &g.remainder).is_some(),
     }
 }
 
@@ -819,6 +863,7 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
                         remainder: false,
                         subject: None,
                         items: vec![item_span(f, p)],
+                        listed: false,
                     },
                 );
                 continue;
@@ -871,9 +916,13 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
                         remainder: false,
                         subject: None,
                         items,
+                        listed: false,
                     })
                 });
-                if let Some(b) = b {
+                // "Of the 105 referrals, ... 59 individuals": subsets that are figures of
+                // their own.
+                if let Some(mut b) = b {
+                    b.listed = false;
                     push(&mut found, b);
                 }
             }
@@ -912,7 +961,7 @@ fn breakdowns(g: &Grammar, f: &mut SentenceFigures, stem: &dyn Fn(&str) -> Strin
             push(&mut found, b);
         }
     }
-    for b in &found {
+    for b in found.iter().filter(|b| b.listed) {
         for &p in &b.parts {
             f.quantities[p].part = true;
         }
@@ -1137,6 +1186,7 @@ fn list(
         remainder,
         subject: None,
         items,
+        listed: true,
     })
 }
 
@@ -1211,7 +1261,8 @@ fn comparisons(
             let prev = clause_start(tokens[ms].clause - 1);
             current = candidates(prev);
         }
-        let groups = period_groups(g, f, me, pe, depth, period_words);
+        let (groups, stop) = period_groups(g, f, me, pe, depth, period_words);
+        let pe = stop;
         let mut c = FigComparison {
             marker: marker.clone(),
             trend: *trend,
@@ -1248,7 +1299,7 @@ fn comparisons(
                 }
             }
         }
-        finish(f, &mut c, &ranges);
+        finish(g, f, &mut c, &ranges);
         last_after_end = Some((tokens[ms].clause, pe));
         out.push(c);
     }
@@ -1304,7 +1355,7 @@ fn comparisons(
         if current.is_empty() {
             continue;
         }
-        let groups = period_groups(g, f, first, close, inner, period_words);
+        let (groups, _) = period_groups(g, f, first, close, inner, period_words);
         let mut c = FigComparison {
             marker: t.span.clone(),
             trend: None,
@@ -1316,7 +1367,7 @@ fn comparisons(
             year_in_range: false,
             after: tokens[first].span.start..tokens[close].span.start,
         };
-        finish(f, &mut c, &ranges);
+        finish(g, f, &mut c, &ranges);
         out.push(c);
     }
     out.sort_by_key(|c| c.marker.start);
@@ -1331,7 +1382,8 @@ fn inside_closed_bracket(tokens: &[Token], q: usize, end: usize) -> bool {
 }
 
 /// The period groups of the side after a marker (tokens `from..to` at `depth`): figures up to
-/// a year or words naming a period close a group; later groups are earlier periods.
+/// a year or words naming a period close a group; later groups are earlier periods. Also the
+/// token where the side ends (once its period is named, a new clause ends it).
 fn period_groups(
     g: &Grammar,
     f: &SentenceFigures,
@@ -1339,7 +1391,7 @@ fn period_groups(
     to: usize,
     depth: u16,
     period_words: &[Range<usize>],
-) -> Vec<PeriodGroup> {
+) -> (Vec<PeriodGroup>, usize) {
     let tokens = &f.tokens;
     let mut groups = Vec::new();
     let mut cur = PeriodGroup::default();
@@ -1408,8 +1460,10 @@ fn period_groups(
         }
         k += 1;
     }
-    let end = if to > from {
-        tokens[to - 1].span.end
+    // The side ends where the reading stopped (a new clause), or at `to`.
+    let stop = k.min(to);
+    let end = if stop > from {
+        tokens[stop - 1].span.end
     } else {
         start
     };
@@ -1417,11 +1471,11 @@ fn period_groups(
         cur.span = start..end.max(start);
         groups.push(cur);
     }
-    groups
+    (groups, stop)
 }
 
 /// Pairs, the current side's year, and ranges.
-fn finish(f: &SentenceFigures, c: &mut FigComparison, ranges: &[Range<usize>]) {
+fn finish(g: &Grammar, f: &SentenceFigures, c: &mut FigComparison, ranges: &[Range<usize>]) {
     c.current_year = c
         .current
         .last()
@@ -1442,7 +1496,13 @@ fn finish(f: &SentenceFigures, c: &mut FigComparison, ranges: &[Range<usize>]) {
     // elliptical "compared with 482 in 2017"), or when one's noun is the other's modifier
     // ("2,224 potential and 721 confirmed victims" beside "1,305 potential victims").
     let same_thing = |a: &Quantity, b: &Quantity| match (&a.noun, &b.noun) {
-        (Some(x), Some(y)) => x == y || a.modifiers.contains(y) || b.modifiers.contains(x),
+        (Some(x), Some(y)) => {
+            g.same_kind(x, y)
+                || a.modifiers.contains(y)
+                || b.modifiers.contains(x)
+                || a.actions.contains(y)
+                || b.actions.contains(x)
+        }
         _ => true,
     };
     let compatible = |a: &Quantity, b: &Quantity| a.money == b.money && same_thing(a, b);
@@ -1457,9 +1517,11 @@ fn finish(f: &SentenceFigures, c: &mut FigComparison, ranges: &[Range<usize>]) {
     }
     if prev.len() == 1 {
         let p = &qs[prev[0]];
-        // One figure on each side: they are what is compared.
+        // One figure on each side that can count the same thing: they are what is compared.
         if current.len() == 1 {
-            c.pairs.push((current[0], prev[0]));
+            if same_thing(&qs[current[0]], p) {
+                c.pairs.push((current[0], prev[0]));
+            }
             return;
         }
         // The figure of the same noun (and verb, when several), else the nearest one that
@@ -1479,7 +1541,7 @@ fn finish(f: &SentenceFigures, c: &mut FigComparison, ranges: &[Range<usize>]) {
             _ => strict
                 .iter()
                 .copied()
-                .rfind(|&x| p.action.is_some() && qs[x].action == p.action)
+                .rfind(|&x| p.actions.iter().any(|a| qs[x].actions.contains(a)))
                 .or(strict.last().copied()),
         };
         if let Some(x) = chosen {

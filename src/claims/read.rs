@@ -609,6 +609,14 @@ fn read_sentence(
             if earlier(span.start) {
                 continue;
             }
+            // "the other four victims identified": the rest of a group, not the total.
+            if figs
+                .quantities
+                .iter()
+                .any(|q| q.rest && overlaps(&q.span, &span))
+            {
+                continue;
+            }
             let period = period_of(span.start);
             for f in &p.facts {
                 counts.push(CountClaim {

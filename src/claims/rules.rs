@@ -1023,7 +1023,9 @@ impl ClaimRules {
             c.compile_each("comparisons", &y.comparisons, |m| &m.pattern, |m| m.trend);
         let previous_period = c.compile("previous_period", &y.previous_period);
         let reference_before = c.compile_opt("reference_before", y.reference_before.as_deref());
-        let grammar = super::figures::Grammar::compile(&y.grammar, &mut c);
+        let stemmer = Stemmer::english();
+        let grammar =
+            super::figures::Grammar::compile(&y.grammar, &mut c, &|w: &str| stemmer.stem(w));
         let counters = c.compile("counters", &y.counters);
         let breakdown_facts = c.compile_each(
             "breakdown_facts",
@@ -1170,7 +1172,7 @@ impl ClaimRules {
             statement_filter,
             history,
             grammar,
-            stemmer: Stemmer::english(),
+            stemmer,
             number,
             percent_words: y.percent_words.iter().map(|w| w.to_lowercase()).collect(),
             numbers: v
