@@ -166,7 +166,7 @@ pub fn extract(
         .unread
         .iter()
         .map(|s| Unread {
-            line: n.file.line_col(s.start).0,
+            line: draft.source.line_col(s.start).0,
             text: n.text(s).split_whitespace().collect::<Vec<_>>().join(" "),
         })
         .collect();

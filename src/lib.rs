@@ -12,6 +12,8 @@
 //!
 //! - [`source`] reads files; [`yaml`] parses YAML with positions; [`diagnostic`] is the one
 //!   finding model with its renderers.
+//! - [`normalize`] turns a draft as written (Markdown, odd spaces, curly quotes, wrapped lines)
+//!   into the text [`narrative`] parses, and maps every finding back to the bytes as written.
 //! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]), dated rules and
 //!   params included; [`expr`] is the only module that knows CEL (the `cel` crate parses, and
 //!   `expr` evaluates in three-valued logic, so a fact the file does not state is unknown).
@@ -39,6 +41,7 @@ pub mod facts;
 pub mod impact;
 pub mod jsonschema;
 pub mod narrative;
+pub mod normalize;
 pub mod prefilter;
 pub mod render;
 pub mod rulebook;

@@ -2,7 +2,8 @@
 //! optional report-title line, the country heading with its stated tier, the intro, the sections
 //! with their paragraphs and sentences, the recommendations, and the suppression comments.
 //!
-//! Sits between reading a draft and reading its claims (`claims.rs`) and checking it (`check/`).
+//! Sits between normalizing a draft (`normalize.rs`: the file parsed here is the normalized text,
+//! one line per paragraph) and reading its claims (`claims/`) and checking it (`check/`).
 //! What a heading or a section title looks like comes from `rules/claims.yaml` through a
 //! [`Layout`]; this module knows only text shapes (lines, blank lines, bullets, Markdown marks).
 //! Parsing is one pass over the lines and one pass over each paragraph: linear in the text.
@@ -13,6 +14,7 @@ use std::sync::Arc;
 
 use regex::Regex;
 
+use crate::normalize::{LineShapes, Shape};
 use crate::source::SourceFile;
 
 /// What the parser needs to know about the house style, compiled once per run from claims.yaml.
@@ -284,6 +286,30 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
         n.directives.push(d);
     }
     n
+}
+
+/// The layout tells normalization which lines stand alone: suppression comments are kept as
+/// written; titles, country headings and section titles are never joined with the lines around
+/// them; a bullet starts a line of its own.
+impl LineShapes for Layout {
+    fn verbatim(&self, line: &str) -> bool {
+        matches!(classify(line, 0), Line::Directive(_) | Line::Comment)
+    }
+
+    fn shape(&self, line: &str) -> Shape {
+        if bullet_mark(line, self).is_some() {
+            return Shape::Item;
+        }
+        let bare = strip_markdown_heading(line);
+        if section_for(bare, self).is_some()
+            || self.report_title.is_match(bare)
+            || self.headings.iter().any(|h| h.is_match(bare))
+        {
+            Shape::Alone
+        } else {
+            Shape::Text
+        }
+    }
 }
 
 /// Whether the intro so far holds only lines that cannot be prose (a banner or a title the

@@ -5,7 +5,7 @@
 
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::diagnostic::Diagnostic;
 
@@ -14,41 +14,76 @@ use crate::diagnostic::Diagnostic;
 pub const MAX_INPUT_BYTES: u64 = 8 * 1024 * 1024;
 
 /// One input file: a name for messages and its whole UTF-8 text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct SourceFile {
     pub name: String,
     pub text: String,
+    /// Byte offsets of the line starts, made at the first question about lines.
+    line_starts: OnceLock<Vec<usize>>,
 }
+
+impl PartialEq for SourceFile {
+    fn eq(&self, other: &Self) -> bool {
+        self.name == other.name && self.text == other.text
+    }
+}
+
+impl Eq for SourceFile {}
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
         Arc::new(Self {
             name: name.into(),
             text: text.into(),
+            line_starts: OnceLock::new(),
         })
     }
 
-    /// 1-based line and column (in characters) of a byte offset.
+    /// Start offsets of the lines: after each LF, CRLF or lone CR. One pass, once.
+    fn line_starts(&self) -> &[usize] {
+        self.line_starts.get_or_init(|| {
+            let b = self.text.as_bytes();
+            std::iter::once(0)
+                .chain(b.iter().enumerate().filter_map(|(i, &c)| {
+                    (c == b'\n' || (c == b'\r' && b.get(i + 1) != Some(&b'\n'))).then_some(i + 1)
+                }))
+                .collect()
+        })
+    }
+
+    /// 0-based line index and the start offset of the line holding a byte offset.
+    fn line_of(&self, offset: usize) -> (usize, usize) {
+        let starts = self.line_starts();
+        let i = starts.partition_point(|&s| s <= offset).saturating_sub(1);
+        (i, starts.get(i).copied().unwrap_or(0))
+    }
+
+    /// 1-based line and column (in characters) of a byte offset. LF, CRLF and a lone CR end a
+    /// line.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        let offset = offset.min(self.text.len());
-        let before = &self.text[..floor_char_boundary(&self.text, offset)];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = before[line_start..].chars().count() + 1;
-        (line, col)
+        let offset = floor_char_boundary(&self.text, offset.min(self.text.len()));
+        let (i, line_start) = self.line_of(offset);
+        let col = self.text[line_start..offset].chars().count() + 1;
+        (i + 1, col)
+    }
+
+    /// The text of the line holding a byte offset, without its line break.
+    pub fn line_text(&self, offset: usize) -> &str {
+        let (_, start) = self.line_of(offset.min(self.text.len()));
+        let rest = &self.text[start..];
+        rest.split(['\n', '\r']).next().unwrap_or("")
     }
 
     /// Byte offset of a 1-based line and 0-based character column.
     pub fn offset_of(&self, line: usize, col_chars: usize) -> usize {
-        let mut offset = 0;
-        for (i, l) in self.text.split_inclusive('\n').enumerate() {
-            if i + 1 == line {
-                let within: usize = l.chars().take(col_chars).map(char::len_utf8).sum();
-                return offset + within;
-            }
-            offset += l.len();
-        }
-        self.text.len()
+        let starts = self.line_starts();
+        let Some(&start) = line.checked_sub(1).and_then(|i| starts.get(i)) else {
+            return self.text.len();
+        };
+        let l = &self.text[start..];
+        let l = &l[..l.find(['\n', '\r']).map_or(l.len(), |i| i + 1)];
+        let within: usize = l.chars().take(col_chars).map(char::len_utf8).sum();
+        start + within
     }
 
     /// Byte offset of a character index.
@@ -144,5 +179,22 @@ fn io_reason(e: &std::io::Error) -> String {
         std::io::ErrorKind::NotFound => "no such file".to_string(),
         std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
         _ => e.to_string().to_lowercase(),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lf_crlf_and_lone_cr_each_end_a_line() {
+        let f = SourceFile::new("t", "one\ntwo\r\nthré\rfour");
+        let at = f.text.find("four").unwrap();
+        assert_eq!(f.line_col(at), (4, 1));
+        assert_eq!(f.line_col(f.text.find('é').unwrap() + 2), (3, 5));
+        assert_eq!(f.line_text(f.text.find("two").unwrap() + 1), "two");
+        assert_eq!(f.offset_of(4, 2), at + 2);
+        assert_eq!(f.offset_of(9, 0), f.text.len());
     }
 }

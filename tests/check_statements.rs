@@ -6,6 +6,8 @@
 use assert_cmd::Command;
 use serde_json::Value;
 
+mod support;
+
 const FACTS: &str = "reports/2022/tajikistan.yaml";
 
 /// The words replaced, their replacement, and the words of the replacement the error points at.
@@ -32,18 +34,7 @@ fn tiercheck() -> Command {
 }
 
 fn check(draft: &std::path::Path) -> Value {
-    let out = tiercheck()
-        .args([
-            "check",
-            draft.to_str().unwrap(),
-            "--facts",
-            FACTS,
-            "--format",
-            "json",
-        ])
-        .output()
-        .unwrap();
-    serde_json::from_slice(&out.stdout).unwrap()
+    support::check_binary(draft, FACTS).1
 }
 
 fn errors(report: &Value) -> Vec<Value> {

@@ -3,8 +3,9 @@
 //! its [`Claims`]; every finding is a [`Diagnostic`] whose code and default severity are
 //! documented in `rules/checks.yaml` (language rules in `rules/style.yaml`).
 //!
-//! Pipeline position: `narrative::parse` -> `claims::read` -> the check kinds here -> suppressions
-//! ([`suppress`]) -> renderers in `commands/check.rs`.
+//! Pipeline position: `normalize::plain` -> `narrative::parse` -> `claims::read` -> the check
+//! kinds here -> suppressions ([`suppress`]) -> back to the file as written
+//! ([`Normalized::restore`]) -> renderers in `commands/check.rs`.
 
 pub mod counters;
 pub mod docs;
@@ -26,6 +27,7 @@ use crate::claims::{self, ClaimRules, Claims, CLAIMS_FILE};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::facts::Facts;
 use crate::narrative::{self, Narrative};
+use crate::normalize::{self, Normalized};
 use crate::rulebook::{RuleFiles, Rulebook};
 use crate::source::SourceFile;
 use crate::yaml;
@@ -265,23 +267,27 @@ impl Context<'_> {
     }
 }
 
-/// A draft, parsed and read once.
+/// A draft, normalized, parsed and read once. The narrative and its claims are over the
+/// normalized text (`source.file`); `source` maps their spans back to the file as written.
 pub struct Draft {
     pub narrative: Narrative,
     pub claims: Claims,
     /// The report year the draft gives (title line, else file name), or `--year`.
     pub report_year: Option<i32>,
+    pub source: Normalized,
 }
 
 impl Draft {
     pub fn read(file: &Arc<SourceFile>, rules: &CheckRules) -> Draft {
-        let narrative = narrative::parse(file, &rules.claims.layout);
+        let source = normalize::plain(file, &rules.claims.layout);
+        let narrative = narrative::parse(&source.file, &rules.claims.layout);
         let claims = claims::read(&narrative, &rules.claims);
         let report_year = narrative.report_year(std::path::Path::new(&file.name));
         Draft {
             narrative,
             claims,
             report_year,
+            source,
         }
     }
 }
@@ -333,8 +339,8 @@ impl Selection {
     }
 }
 
-/// Check one draft: parse, read, run, filter by selection, apply suppressions. Returns the
-/// diagnostics sorted.
+/// Check one draft: normalize, parse, read, run, filter by selection, apply suppressions, point
+/// the findings at the file as written. Returns the diagnostics sorted.
 pub fn check_draft(
     file: &Arc<SourceFile>,
     rules: &CheckRules,
@@ -356,7 +362,8 @@ pub fn check_read_draft(
 ) -> Vec<Diagnostic> {
     let mut ds = run_checks(draft, rules, facts);
     ds.retain(|d| selection.allows(&d.code, &rules.docs));
-    let mut ds = suppress::apply(ds, &draft.narrative, sidecar, rules, selection);
+    let mut ds = suppress::apply(ds, draft, sidecar, rules, selection);
+    draft.source.restore(&mut ds);
     crate::diagnostic::sort(&mut ds);
     ds
 }

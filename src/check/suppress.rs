@@ -10,11 +10,10 @@ use std::sync::Arc;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::narrative::Narrative;
 use crate::source::{read_source, SourceFile};
 use crate::yaml;
 
-use super::{CheckRules, Selection};
+use super::{CheckRules, Draft, Selection};
 
 pub const UNUSED: &str = "unused-suppression";
 pub const NO_REASON: &str = "suppression-without-reason";
@@ -75,14 +74,16 @@ pub fn load_sidecar(draft: &Path) -> Result<Option<Sidecar>, Vec<Diagnostic>> {
     Ok(Some(Sidecar { file, entries }))
 }
 
-/// Drop suppressed diagnostics; report unused suppressions and those without a reason.
+/// Drop suppressed diagnostics; report unused suppressions and those without a reason. Spans are
+/// those of the normalized draft; a sidecar's `line` and `text` are those of the file as written.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
-    n: &Narrative,
+    draft: &Draft,
     sidecar: Option<&Sidecar>,
     rules: &CheckRules,
     selection: &Selection,
 ) -> Vec<Diagnostic> {
+    let n = &draft.narrative;
     let mut used_directive: Vec<Vec<bool>> = n
         .directives
         .iter()
@@ -111,13 +112,7 @@ pub fn apply(
             }
         }
         if let Some(sc) = sidecar {
-            let (line, _) = n.file.line_col(at);
-            let line_text = n
-                .file
-                .text
-                .lines()
-                .nth(line.saturating_sub(1))
-                .unwrap_or("");
+            let (line, line_text) = draft.source.line(at);
             for (i, (e, _)) in sc.entries.iter().enumerate() {
                 if e.code == d.code
                     && e.line.is_none_or(|l| l == line)
@@ -180,7 +175,7 @@ pub fn apply(
                         severity(UNUSED),
                         format!(
                             "suppression of `{}` matches no finding in `{}`",
-                            e.code, n.file.name
+                            e.code, draft.source.original.name
                         ),
                     )
                     .at(&sc.file, span.clone())

@@ -47,6 +47,29 @@ pub fn diagnostics(args: &CheckArgs) -> Vec<serde_json::Value> {
     v["diagnostics"].as_array().cloned().unwrap_or_default()
 }
 
+/// `tiercheck check DRAFT --facts FACTS --format json` through the binary: its exit code and report.
+pub fn check_binary(draft: &Path, facts: &str) -> (Option<i32>, serde_json::Value) {
+    let out = assert_cmd::Command::cargo_bin("tiercheck")
+        .expect("the binary is built")
+        .args([
+            "check",
+            &draft.display().to_string(),
+            "--facts",
+            facts,
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("the binary runs");
+    let report = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!(
+            "check printed no JSON: {}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    });
+    (out.status.code(), report)
+}
+
 /// The `.txt` drafts of a folder under `tests/`, sorted.
 pub fn drafts(folder: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
