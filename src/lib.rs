@@ -12,6 +12,8 @@
 //!
 //! - [`source`] reads files; [`yaml`] parses YAML with positions; [`diagnostic`] is the one
 //!   finding model with its renderers.
+//! - [`pattern`] is the rules' regular expression: checked when loaded, compiled when first used;
+//!   [`prefilter`] picks which of many patterns can match a sentence.
 //! - [`normalize`] turns a draft as written (Markdown, odd spaces, curly quotes, wrapped lines)
 //!   into the text [`narrative`] parses, and maps every finding back to the bytes as written.
 //! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]), dated rules and
@@ -42,6 +44,7 @@ pub mod impact;
 pub mod jsonschema;
 pub mod narrative;
 pub mod normalize;
+pub mod pattern;
 pub mod prefilter;
 pub mod render;
 pub mod rulebook;

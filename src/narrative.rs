@@ -12,16 +12,15 @@ use std::collections::HashSet;
 use std::ops::Range;
 use std::sync::Arc;
 
-use regex::Regex;
-
 use crate::normalize::{LineShapes, Shape};
+use crate::pattern::Pattern;
 use crate::source::SourceFile;
 
 /// What the parser needs to know about the house style, compiled once per run from claims.yaml.
 #[derive(Debug, Clone)]
 pub struct Layout {
-    pub report_title: Regex,
-    pub headings: Vec<Regex>,
+    pub report_title: Pattern,
+    pub headings: Vec<Pattern>,
     pub sections: Vec<SectionShape>,
     pub bullets: Vec<String>,
     pub separator: String,

@@ -3,12 +3,14 @@
 //! `check` tries some two hundred claim patterns (counts, statements) on every sentence of every
 //! draft; each is a separate regex search, and that was most of the time `check` spent. Most
 //! patterns begin with words ("did not adopt", "identified"): the literal prefixes every match
-//! must start with are extracted from each pattern (`regex_syntax`), and one Aho-Corasick search
-//! over the sentence for all of them names the patterns worth running. A pattern without such
-//! prefixes (it starts with a figure, a class or a repetition) is always run.
+//! must start with are extracted from each pattern's parse ([`prefixes`], when a
+//! [`crate::pattern::Pattern`] is made), and one Aho-Corasick search over the sentence for all of
+//! them names the patterns worth running. A pattern without such prefixes (it starts with a
+//! figure, a class or a repetition) is always run.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
+use regex_syntax::hir::Hir;
 
 /// Candidate patterns for a text, by index in the list the prefilter was built from.
 #[derive(Debug)]
@@ -27,16 +29,16 @@ const MIN_LITERAL: usize = 3;
 const KEEP_BYTES: usize = 8;
 
 impl Prefilter {
-    /// Build from the patterns as compiled (case-insensitive: the literals are matched ignoring
-    /// ASCII case).
-    pub fn new<'a>(patterns: impl IntoIterator<Item = &'a str>) -> Prefilter {
-        let mut literals: Vec<Vec<u8>> = Vec::new();
+    /// Build from each pattern's literal prefixes ([`prefixes`]; `None`: always run), matched
+    /// ignoring ASCII case.
+    pub fn new<'a>(patterns: impl IntoIterator<Item = Option<&'a [Vec<u8>]>>) -> Prefilter {
+        let mut literals: Vec<&[u8]> = Vec::new();
         let mut owners = Vec::new();
         let mut always = Vec::new();
         let mut len = 0;
         for (i, p) in patterns.into_iter().enumerate() {
             len = i + 1;
-            match prefixes(p) {
+            match p {
                 Some(lits) => {
                     for l in lits {
                         literals.push(l);
@@ -81,16 +83,12 @@ impl Prefilter {
     }
 }
 
-/// The literal prefixes every match of `pattern` starts with, lowercased; `None` when there is
-/// no finite set of them, or one is too short to be worth searching for.
-fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
-    // Parsed as written (not case-folded): the automaton ignores case instead, which keeps the
-    // literal sets small.
-    let hir = regex_syntax::ParserBuilder::new()
-        .build()
-        .parse(pattern)
-        .ok()?;
-    let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(&hir);
+/// The literal prefixes every match of a parsed pattern starts with, lowercased; `None` when
+/// there is no finite set of them, or one is too short to be worth searching for. The pattern is
+/// parsed as written (not case-folded): the automaton ignores case instead, which keeps the
+/// literal sets small.
+pub fn prefixes(hir: &Hir) -> Option<Vec<Vec<u8>>> {
+    let mut seq = Extractor::new().kind(ExtractKind::Prefix).extract(hir);
     // A few bytes of each prefix filter as well as the whole, with far fewer literals (the
     // alternations of a pattern multiply out).
     seq.keep_first_bytes(KEEP_BYTES);
@@ -107,12 +105,21 @@ fn prefixes(pattern: &str) -> Option<Vec<Vec<u8>>> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
+    fn filter(patterns: &[&str]) -> Prefilter {
+        let parsed: Vec<Option<Vec<Vec<u8>>>> = patterns
+            .iter()
+            .map(|p| prefixes(&regex_syntax::parse(p).unwrap()))
+            .collect();
+        Prefilter::new(parsed.iter().map(Option::as_deref))
+    }
+
     #[test]
     fn only_patterns_whose_prefix_occurs_are_candidates() {
-        let f = Prefilter::new([
+        let f = filter(&[
             r"(?-u:\b)did not (?:adopt|approve) SOPs",
             r"(?-u:\b)(?:identified|screened) (?P<n>\d+) victims",
             r"(?P<n>\d+) victims",
@@ -135,7 +142,7 @@ mod tests {
             r"(?-u:\b)(?:the )?(?:government|authorities) (?:\w+ly )?(?:increased|decreased)",
             r"(?-u:\b)penalt(?:y|ies) of (\d+) years",
         ];
-        let f = Prefilter::new(patterns);
+        let f = filter(&patterns);
         for text in [
             "The Government made no efforts to reduce demand.",
             "Authorities significantly decreased efforts.",

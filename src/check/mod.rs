@@ -134,13 +134,17 @@ impl CheckRules {
     /// take their tiers from ruleset.yaml read on its own, and are checked against the rulebook
     /// afterwards. A rulebook with problems is reported alone, as before; check rules with
     /// problems, or with tiers other than the rulebook's, are loaded again with the rulebook. So
-    /// the result and the diagnostics are those of the sequential load.
+    /// the result and the diagnostics are those of the sequential load. The patterns start
+    /// compiling in the background as soon as they are checked (`check` reads drafts next).
     pub fn load_with_rulebook(
         files: &RuleFiles,
     ) -> Result<(Rulebook, CheckRules), Vec<Diagnostic>> {
         let (rulebook, early) = std::thread::scope(|scope| {
             let rulebook = scope.spawn(|| Rulebook::from_files(files.clone()));
             let early = CheckRules::load(files, None);
+            if let Ok(rules) = &early {
+                rules.compile_in_background();
+            }
             (rulebook.join(), early)
         });
         let rulebook = rulebook.unwrap_or_else(|_| {
@@ -160,6 +164,13 @@ impl CheckRules {
             }
             _ => CheckRules::load(files, Some(&rulebook)).map(|rules| (rulebook, rules)),
         }
+    }
+
+    /// Start compiling every claim and language pattern on a thread of their own (see
+    /// [`crate::pattern::compile_in_background`]): a run that reads drafts uses most of them.
+    pub fn compile_in_background(&self) {
+        let all = self.claims.patterns.iter().chain(&self.style.patterns);
+        crate::pattern::compile_in_background(all.cloned().collect());
     }
 
     /// A tier's label ("Tier 2 Watch List") for messages, or its id.

@@ -7,11 +7,11 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use regex::Regex;
 use serde::Deserialize;
 
 use crate::claims::PatternCompiler;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::pattern::Pattern;
 use crate::source::SourceFile;
 use crate::yaml;
 
@@ -76,19 +76,19 @@ pub struct Examples {
 #[derive(Debug)]
 enum Matcher {
     Existence {
-        re: Regex,
-        unless: Option<Regex>,
+        re: Pattern,
+        unless: Option<Pattern>,
     },
     Substitution {
-        pairs: Vec<(Regex, String)>,
-        unless_sentence: Option<Regex>,
+        pairs: Vec<(Pattern, String)>,
+        unless_sentence: Option<Pattern>,
     },
     Repetition {
-        word: Regex,
+        word: Pattern,
         allow: HashSet<String>,
     },
     Acronym {
-        token: Regex,
+        token: Pattern,
         allow: HashSet<String>,
         known: HashSet<String>,
         undefined: String,
@@ -118,6 +118,8 @@ pub struct Hit {
 #[derive(Debug, Default)]
 pub struct StyleRules {
     pub rules: Vec<StyleRule>,
+    /// Every pattern of the rules, to compile ahead of use.
+    pub patterns: Vec<Pattern>,
 }
 
 /// Tool syntax for an acronym and its definition; the acronyms themselves come from the text.
@@ -169,7 +171,7 @@ impl StyleRules {
                         );
                         continue;
                     }
-                    let pairs: Vec<(Regex, String)> = r
+                    let pairs: Vec<(Pattern, String)> = r
                         .swap
                         .iter()
                         .filter_map(|(p, rep)| {
@@ -222,7 +224,10 @@ impl StyleRules {
             });
         }
         if c.problems.is_empty() {
-            Ok(StyleRules { rules })
+            Ok(StyleRules {
+                rules,
+                patterns: c.made,
+            })
         } else {
             Err(c.problems)
         }
@@ -397,7 +402,7 @@ impl StyleRule {
 /// boundaries) in `s`, into `out`. In ASCII text those are exactly the longest runs of ASCII
 /// letters, digits and `_`, found here without the regex: matching every word of every sentence
 /// was the slowest language rule. Other text goes through the regex.
-fn word_spans(word: &Regex, s: &str, out: &mut Vec<Range<usize>>) {
+fn word_spans(word: &Pattern, s: &str, out: &mut Vec<Range<usize>>) {
     out.clear();
     if !s.is_ascii() {
         out.extend(word.find_iter(s).map(|m| m.range()));
@@ -462,10 +467,7 @@ mod tests {
         #[test]
         fn word_spans_are_the_regex_matches(s in "[a-zA-Z0-9_ ,.'()\t\n’é-]{0,40}") {
             // As `PatternCompiler::compile` builds the repetition rule's `\b\w+\b`.
-            let word = regex::RegexBuilder::new(r"(?-u:\b)\w+(?-u:\b)")
-                .case_insensitive(true)
-                .build()
-                .expect("pattern");
+            let word = Pattern::new(r"(?-u:\b)\w+(?-u:\b)".to_string(), true).expect("pattern");
             let mut fast = Vec::new();
             word_spans(&word, &s, &mut fast);
             let slow: Vec<Range<usize>> = word.find_iter(&s).map(|m| m.range()).collect();

@@ -19,11 +19,11 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
-use regex::Regex;
 use serde::Deserialize;
 
 use super::rules::PatternCompiler;
 use super::Trend;
+use crate::pattern::Pattern;
 
 // ---------------------------------------------------------------------------------------------
 // The YAML.
@@ -114,7 +114,7 @@ pub struct Grammar {
     remainder: Vec<Phrase>,
     zero: HashSet<String>,
     year_prepositions: HashSet<String>,
-    ranges: Vec<Regex>,
+    ranges: Vec<Pattern>,
 }
 
 fn phrases(list: &[String]) -> Vec<Phrase> {

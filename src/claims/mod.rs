@@ -6,8 +6,8 @@
 //! sentences with figures nothing read.
 //!
 //! Sits after `narrative.rs` (which gives sentences with spans) and before `check/` and
-//! `extract.rs`. [`ClaimRules::load`] compiles every pattern once per run; [`read`] is linear in
-//! the draft for a fixed rule set.
+//! `extract.rs`. [`ClaimRules::load`] checks every pattern once per run, and each compiles when
+//! first used ([`crate::pattern`]); [`read`] is linear in the draft for a fixed rule set.
 
 mod figures;
 mod read;

@@ -6,7 +6,6 @@ use std::ops::Range;
 use std::sync::Arc;
 
 use indexmap::IndexMap;
-use regex::{Regex, RegexBuilder};
 
 use crate::prefilter::Prefilter;
 use serde::{Deserialize, Serialize};
@@ -14,6 +13,7 @@ use serde::{Deserialize, Serialize};
 use crate::diagnostic::Diagnostic;
 use crate::facts::NOT_REPORTED;
 use crate::narrative::{Layout, SectionShape};
+use crate::pattern::Pattern;
 use crate::rulebook::schema::{FactDef, FactKind, ParamValue};
 use crate::rulebook::Rulebook;
 use crate::source::SourceFile;
@@ -316,7 +316,7 @@ impl Trend {
 #[derive(Debug)]
 pub(super) struct CountPattern {
     pub(super) facts: Vec<String>,
-    pub(super) re: Regex,
+    pub(super) re: Pattern,
     pub(super) value: Option<f64>,
     pub(super) same_as_previous: bool,
     /// Section ids the pattern reads (`intro` for the intro); empty for all.
@@ -327,7 +327,7 @@ pub(super) struct CountPattern {
 #[derive(Debug)]
 pub(super) struct StatementPattern {
     pub(super) facts: Vec<String>,
-    pub(super) re: Regex,
+    pub(super) re: Pattern,
     /// The value it reads; `None` reads the `value` group.
     pub(super) value: Option<serde_json::Value>,
     pub(super) period: Period,
@@ -348,7 +348,7 @@ pub enum Years {
 /// Intro wording that states the placements before this year, most recent first.
 #[derive(Debug)]
 pub struct PlacementsRule {
-    pub(super) re: Regex,
+    pub(super) re: Pattern,
     pub tiers: Vec<(String, Years)>,
     /// Each `years` in claims.yaml, for diagnostics.
     pub years_at: Vec<Range<usize>>,
@@ -370,28 +370,28 @@ pub struct ClaimRules {
     pub layout: Layout,
     /// (lowercase phrase, tier id), longest phrase first.
     tiers: Vec<(String, String)>,
-    pub(super) status: Vec<(Vec<String>, Regex)>,
-    pub(super) efforts: Vec<(Vec<String>, Regex)>,
-    pub(super) movement: Vec<(Movement, Regex)>,
-    pub(super) movement_years: Regex,
-    pub(super) waiver: Regex,
+    pub(super) status: Vec<(Vec<String>, Pattern)>,
+    pub(super) efforts: Vec<(Vec<String>, Pattern)>,
+    pub(super) movement: Vec<(Movement, Pattern)>,
+    pub(super) movement_years: Pattern,
+    pub(super) waiver: Pattern,
     pub waiver_tiers: Vec<String>,
     pub waiver_flag: Option<String>,
-    pub(super) opener: Regex,
+    pub(super) opener: Pattern,
     pub(super) opener_trends: IndexMap<String, String>,
     pub(super) counts: Vec<CountPattern>,
-    pub(super) money: Vec<Regex>,
+    pub(super) money: Vec<Pattern>,
     pub money_rate_tolerance: f64,
     pub money_usd_rounding: f64,
-    pub(super) money_facts: Vec<(String, Regex)>,
-    pub(super) comparisons: Vec<(Option<Trend>, Regex)>,
-    pub(super) previous_period: Regex,
-    pub(super) reference_before: Option<Regex>,
+    pub(super) money_facts: Vec<(String, Pattern)>,
+    pub(super) comparisons: Vec<(Option<Trend>, Pattern)>,
+    pub(super) previous_period: Pattern,
+    pub(super) reference_before: Option<Pattern>,
     pub bounds: Vec<(String, String)>,
-    pub(super) counters: Regex,
-    pub(super) counter_facts: Vec<(String, Regex)>,
+    pub(super) counters: Pattern,
+    pub(super) counter_facts: Vec<(String, Pattern)>,
     /// (whole fact, part fact, pattern over the part's words).
-    pub(super) breakdown_facts: Vec<(String, String, Regex)>,
+    pub(super) breakdown_facts: Vec<(String, String, Pattern)>,
     pub(super) statements: Vec<StatementPattern>,
     /// Which count and statement patterns are worth running on a sentence.
     pub(super) count_filter: Prefilter,
@@ -399,7 +399,7 @@ pub struct ClaimRules {
     pub history: HistoryRules,
     pub(super) grammar: super::figures::Grammar,
     pub(super) stemmer: Stemmer,
-    pub(super) number: Regex,
+    pub(super) number: Pattern,
     pub(super) percent_words: Vec<String>,
     numbers: HashMap<String, u64>,
     ordinals: HashMap<String, u32>,
@@ -407,13 +407,15 @@ pub struct ClaimRules {
     /// Lowercase currency name -> the currency it belongs to.
     pub(super) currencies: HashMap<String, String>,
     pub months: Vec<String>,
-    rec_openings: Vec<Regex>,
-    rec_not_imperative: Regex,
+    rec_openings: Vec<Pattern>,
+    rec_not_imperative: Pattern,
     rec_verbs: HashSet<String>,
     /// Placeholder values, for other rule files (style.yaml) that use them.
     placeholders: Vec<(&'static str, String)>,
     /// Every fact path a claim may name, for validating against the catalog.
     pub fact_paths: Vec<(String, Range<usize>)>,
+    /// Every pattern above, in the order of the file (statements last), to compile ahead of use.
+    pub patterns: Vec<Pattern>,
     pub file: Arc<SourceFile>,
 }
 
@@ -444,7 +446,12 @@ pub struct PatternCompiler<'a> {
     file: &'a Arc<SourceFile>,
     spans: &'a SpanIndex,
     placeholders: &'a [(&'static str, String)],
+    /// Compile each pattern as it is checked (reporting one too large to compile), rather than
+    /// when first used.
+    now: bool,
     pub problems: Vec<Diagnostic>,
+    /// Every pattern checked, in order (they share their compiled regex with these).
+    pub made: Vec<Pattern>,
 }
 
 impl<'a> PatternCompiler<'a> {
@@ -457,12 +464,36 @@ impl<'a> PatternCompiler<'a> {
             file,
             spans,
             placeholders,
+            now: false,
             problems: Vec::new(),
+            made: Vec::new(),
         }
     }
 
-    /// Compile the pattern at `path`, case-insensitive unless it opts out with `(?-i)`.
-    pub fn compile(&mut self, path: &str, pattern: &str) -> Option<Regex> {
+    /// Compile every pattern when it is checked (see [`ClaimRules::load_compiled`]).
+    pub fn compiling_now(mut self, now: bool) -> Self {
+        self.now = now;
+        self
+    }
+
+    /// Check the pattern at `path` (case-insensitive unless it opts out with `(?-i)`); it
+    /// compiles when first used.
+    pub fn compile(&mut self, path: &str, pattern: &str) -> Option<Pattern> {
+        self.check(path, pattern, Pattern::new)
+    }
+
+    /// [`PatternCompiler::compile`] for a pattern run only where a [`Prefilter`] found one of
+    /// its prefixes ([`Pattern::new_prefiltered`]).
+    pub fn compile_prefiltered(&mut self, path: &str, pattern: &str) -> Option<Pattern> {
+        self.check(path, pattern, Pattern::new_prefiltered)
+    }
+
+    fn check(
+        &mut self,
+        path: &str,
+        pattern: &str,
+        new: fn(String, bool) -> Result<Pattern, String>,
+    ) -> Option<Pattern> {
         let mut expanded = pattern.to_string();
         for (name, value) in self.placeholders {
             let key = format!("{{{name}}}");
@@ -471,17 +502,19 @@ impl<'a> PatternCompiler<'a> {
             }
         }
         let expanded = ascii_word_boundaries(&expanded);
-        match RegexBuilder::new(&expanded)
-            .case_insensitive(true)
-            .size_limit(1 << 24)
-            .build()
-        {
-            Ok(re) => Some(re),
-            Err(e) => {
-                let detail = match &e {
-                    regex::Error::Syntax(s) => s.lines().last().unwrap_or("").trim().to_string(),
-                    other => other.to_string(),
-                };
+        let now = self.now;
+        let checked = new(expanded, true).and_then(|re| {
+            if now {
+                re.compile()?;
+            }
+            Ok(re)
+        });
+        match checked {
+            Ok(re) => {
+                self.made.push(re.clone());
+                Some(re)
+            }
+            Err(detail) => {
                 self.problems.push(
                     Diagnostic::error("bad-pattern", format!("invalid pattern: {}", lower(&detail)))
                         .at(self.file, self.spans.value_span(path))
@@ -502,7 +535,7 @@ impl<'a> PatternCompiler<'a> {
         items: &[T],
         pattern: impl Fn(&T) -> &str,
         keep: impl Fn(&T) -> R,
-    ) -> Vec<(R, Regex)> {
+    ) -> Vec<(R, Pattern)> {
         items
             .iter()
             .enumerate()
@@ -514,11 +547,11 @@ impl<'a> PatternCompiler<'a> {
     }
 
     /// Compile an optional pattern.
-    pub fn compile_opt(&mut self, path: &str, pattern: Option<&str>) -> Option<Regex> {
+    pub fn compile_opt(&mut self, path: &str, pattern: Option<&str>) -> Option<Pattern> {
         pattern.and_then(|p| self.compile(path, p))
     }
 
-    pub fn require_group(&mut self, path: &str, re: &Regex, group: &str) -> bool {
+    pub fn require_group(&mut self, path: &str, re: &Pattern, group: &str) -> bool {
         if re.capture_names().flatten().any(|n| n == group) {
             return true;
         }
@@ -666,7 +699,7 @@ fn compile_statements(
     let mut out = Vec::new();
     for (i, st) in list.iter().enumerate() {
         let path = format!("statements[{i}].pattern");
-        let Some(re) = c.compile(&path, &st.pattern) else {
+        let Some(re) = c.compile_prefiltered(&path, &st.pattern) else {
             continue;
         };
         let mut facts: Vec<String> = st.fact.iter().cloned().collect();
@@ -811,6 +844,23 @@ impl ClaimRules {
         file: &Arc<SourceFile>,
         tier_ids: &[String],
     ) -> Result<ClaimRules, Vec<Diagnostic>> {
+        Self::load_as(file, tier_ids, false)
+    }
+
+    /// [`ClaimRules::load`], compiling every pattern now rather than when first used: a pattern
+    /// too large to compile is then a located problem too (a lazy one matches nothing).
+    pub fn load_compiled(
+        file: &Arc<SourceFile>,
+        tier_ids: &[String],
+    ) -> Result<ClaimRules, Vec<Diagnostic>> {
+        Self::load_as(file, tier_ids, true)
+    }
+
+    fn load_as(
+        file: &Arc<SourceFile>,
+        tier_ids: &[String],
+        now: bool,
+    ) -> Result<ClaimRules, Vec<Diagnostic>> {
         let (mut y, spans): (ClaimsYaml, SpanIndex) = yaml::load(file)?;
         let v = &y.vocabulary;
         let tens: Vec<&str> = v
@@ -872,16 +922,16 @@ impl ClaimRules {
             let (file, spans, placeholders) = (file.clone(), spans.clone(), placeholders.clone());
             let list = std::mem::take(&mut y.statements);
             std::thread::spawn(move || {
-                let mut c = PatternCompiler::new(&file, &spans, &placeholders);
+                let mut c = PatternCompiler::new(&file, &spans, &placeholders).compiling_now(now);
                 let statements = compile_statements(&mut c, &list, &spans);
-                let filter = Prefilter::new(statements.iter().map(|p| p.re.as_str()));
-                (statements, filter, c.problems, list)
+                let filter = Prefilter::new(statements.iter().map(|p| p.re.prefixes()));
+                (statements, filter, c.problems, c.made, list)
             })
         };
-        let mut c = PatternCompiler::new(file, &spans, &placeholders);
+        let mut c = PatternCompiler::new(file, &spans, &placeholders).compiling_now(now);
 
         let report_title = c.compile("report_title", &y.report_title);
-        let headings: Vec<Regex> = y
+        let headings: Vec<Pattern> = y
             .headings
             .iter()
             .enumerate()
@@ -942,7 +992,7 @@ impl ClaimRules {
 
         let status = c.compile_each("status", &y.status, |s| &s.pattern, |s| s.tiers.clone());
         let efforts = c.compile_each("efforts", &y.efforts, |s| &s.pattern, |s| s.tiers.clone());
-        let movement: Vec<(Movement, Regex)> = y
+        let movement: Vec<(Movement, Pattern)> = y
             .movement
             .iter()
             .enumerate()
@@ -962,7 +1012,7 @@ impl ClaimRules {
             .enumerate()
             .filter_map(|(i, p)| {
                 let path = format!("counts[{i}].pattern");
-                let re = c.compile(&path, &p.pattern)?;
+                let re = c.compile_prefiltered(&path, &p.pattern)?;
                 let mut facts: Vec<String> = p.fact.iter().cloned().collect();
                 facts.extend(p.facts.iter().cloned());
                 if facts.is_empty() != p.ignore {
@@ -999,7 +1049,7 @@ impl ClaimRules {
                 })
             })
             .collect();
-        let money: Vec<Regex> = y
+        let money: Vec<Pattern> = y
             .money
             .iter()
             .enumerate()
@@ -1043,8 +1093,8 @@ impl ClaimRules {
             |m| &m.pattern,
             |m| m.fact.clone(),
         );
-        let count_filter = Prefilter::new(counts.iter().map(|p| p.re.as_str()));
-        let (statements, statement_filter, statement_problems, statements_yaml) =
+        let count_filter = Prefilter::new(counts.iter().map(|p| p.re.prefixes()));
+        let (statements, statement_filter, statement_problems, statement_patterns, statements_yaml) =
             match statements_job.join() {
                 Ok(done) => done,
                 Err(_) => {
@@ -1057,6 +1107,7 @@ impl ClaimRules {
             };
         y.statements = statements_yaml;
         c.problems.extend(statement_problems);
+        c.made.extend(statement_patterns);
         let history = compile_history(&mut c, y.history.as_ref(), tier_ids, &spans);
         let number_re = c.compile("vocabulary.numbers", &number);
         let rec_openings = y
@@ -1107,6 +1158,7 @@ impl ClaimRules {
         }
 
         let problems = c.problems;
+        let patterns = c.made;
         let (
             Some(report_title),
             Some(movement_years),
@@ -1206,6 +1258,7 @@ impl ClaimRules {
                 .collect(),
             placeholders,
             fact_paths,
+            patterns,
             file: Arc::clone(file),
         })
     }
@@ -1404,6 +1457,75 @@ pub(super) mod tests {
         assert_eq!(r.tier_id("Tier 2 Watch List"), Some("2WL"));
         assert_eq!(r.tier_id("TIER  2"), Some("2"));
         assert_eq!(r.tier_id("Tier 9"), None);
+    }
+
+    /// Every bundled pattern (claims and language rules) finds what the `regex` crate finds,
+    /// case-insensitively, with the same groups, on sentences of our drafts in three cases.
+    #[test]
+    fn every_bundled_pattern_finds_what_the_regex_crate_finds() {
+        let rules = rules();
+        let style = crate::check::StyleRules::load(
+            &SourceFile::new("style.yaml", include_str!("../../rules/style.yaml")),
+            rules.placeholders(),
+        )
+        .unwrap();
+        let drafts = [
+            include_str!("../../tests/check/clean.txt"),
+            include_str!("../../tests/check/clean-watch-list.txt"),
+            include_str!("../../tests/check/style-warnings.txt"),
+            include_str!("../../tests/check/exchange-rate-mismatch.txt"),
+        ];
+        let mut texts: Vec<String> = Vec::new();
+        for line in drafts.iter().flat_map(|d| d.lines()) {
+            texts.push(line.to_string());
+            texts.push(line.to_uppercase());
+            texts.push(line.to_lowercase());
+        }
+        texts.push("Tajikistani somoni (USD 1,000) — “Ünïcode” Kelvin \u{212a} ſtate".to_string());
+        for p in rules.patterns.iter().chain(&style.patterns) {
+            let re = regex::RegexBuilder::new(p.as_str())
+                .case_insensitive(true)
+                .build()
+                .unwrap();
+            for t in &texts {
+                assert_eq!(
+                    crate::pattern::groups!(p, t),
+                    crate::pattern::groups!(re, t),
+                    "`{}` on `{t}`",
+                    p.as_str()
+                );
+                assert_eq!(p.is_match(t), re.is_match(t));
+            }
+        }
+    }
+
+    #[test]
+    fn every_bundled_pattern_compiles() {
+        let file = SourceFile::new("claims.yaml", include_str!("../../rules/claims.yaml"));
+        let problems = ClaimRules::load_compiled(&file, &[])
+            .err()
+            .unwrap_or_default();
+        assert!(problems.is_empty(), "{problems:?}");
+    }
+
+    #[test]
+    fn a_pattern_too_large_to_compile_is_reported_when_compiled_now() {
+        let text = include_str!("../../rules/claims.yaml").replace(
+            "counters: '\\b(?:for|in)",
+            "counters: '(?:\\w{1000}){1000}\\b(?:for|in)",
+        );
+        let file = SourceFile::new("claims.yaml", text);
+        assert!(ClaimRules::load(&file, &[]).is_ok(), "the syntax is valid");
+        let Err(problems) = ClaimRules::load_compiled(&file, &[]) else {
+            panic!("a pattern too large must not compile");
+        };
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        let (line, _, _, _) = problems[0].line_cols().unwrap_or_default();
+        assert!(file
+            .text
+            .lines()
+            .nth(line - 1)
+            .is_some_and(|l| l.starts_with("counters:")));
     }
 
     #[test]

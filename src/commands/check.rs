@@ -173,7 +173,8 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
     Ok((text, exit))
 }
 
-/// The check rules, and the full rulebook when facts are to be checked.
+/// The check rules, and the full rulebook when facts are to be checked. The patterns start
+/// compiling on a spare core as soon as they are checked.
 fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
     let files = match args.rules.rules.as_deref() {
         Some(d) => RuleFiles::from_dir(d)?,
@@ -183,7 +184,9 @@ fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnost
         let (rb, rules) = CheckRules::load_with_rulebook(&files)?;
         Ok((Some(rb), rules))
     } else {
-        Ok((None, CheckRules::load(&files, None)?))
+        let rules = CheckRules::load(&files, None)?;
+        rules.compile_in_background();
+        Ok((None, rules))
     }
 }
 

@@ -70,6 +70,7 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     // The catalog orders the facts; extraction works without it.
     let rulebook = Rulebook::from_files(files.clone()).ok();
     let rules = CheckRules::load(&files, rulebook.as_ref())?;
+    rules.compile_in_background();
     let file = read_source(&args.narrative).map_err(|d| vec![d])?;
     let draft = Draft::read(&file, &rules);
     let year = args
