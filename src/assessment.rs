@@ -176,19 +176,43 @@ pub struct Finding {
     pub criterion: String,
     pub pillar: String,
     pub weight: u32,
+    /// A strength as the intro sums it up, a gerund phrase ("increasing investigations of
+    /// trafficking cases"), when the rule gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub effort: Option<String>,
+    /// A gap as an action of the government ("decreased funding for victim services"), when the
+    /// rule gives one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
     pub evidence: Evidence,
 }
 
-/// A recommendation implied by a gap, most important first.
+/// A recommendation implied by a gap. The assessment lists every one, most important first.
 #[derive(Debug, Clone, Serialize)]
 pub struct Recommendation {
     pub finding: String,
     pub text: String,
     pub kind: Effect,
     pub weight: u32,
+    /// The rule's priority, 1 the most important.
+    pub priority: u32,
+    /// The merge group (the finding's id when the recommendation stands alone).
+    pub group: String,
     pub citation: String,
+}
+
+/// The recommendations of one merge group that apply, most important first: one bullet of
+/// PRIORITIZED RECOMMENDATIONS. Groups are ordered like their first recommendation.
+#[derive(Debug, Clone, Serialize)]
+pub struct RecommendationGroup {
+    pub group: String,
+    /// The most serious kind among its recommendations (`key_gap` before `gap`).
+    pub kind: Effect,
+    /// The best priority among its recommendations.
+    pub priority: u32,
+    pub recommendations: Vec<Recommendation>,
 }
 
 #[derive(Debug, Clone, Default, Serialize)]
@@ -271,7 +295,11 @@ pub struct Assessment {
     pub criteria: Vec<CriterionResult>,
     pub totals: Totals,
     pub findings: Vec<Finding>,
+    /// Every recommendation the gaps imply, most important first, each group's together.
     pub recommendations: Vec<Recommendation>,
+    /// The same recommendations by merge group, most important first: what a draft writes (its
+    /// first `house.recommendations.top`).
+    pub recommendation_groups: Vec<RecommendationGroup>,
     pub trace: Vec<TraceStep>,
     /// The evidence requirements the facts do not meet; when any, the tier is the rules' tier
     /// of missing evidence (`undetermined`) and no flag is set.

@@ -22,7 +22,7 @@ use tera::{Context, Tera};
 use crate::assessment::Assessment;
 use crate::bundle;
 use crate::diagnostic::Diagnostic;
-use crate::render::{describe_error, register_filters};
+use crate::render::{describe_error, register_filters_with, NumberStyle};
 use crate::source::SourceFile;
 
 /// The bundled templates, compiled into the binary.
@@ -43,6 +43,20 @@ struct HouseFile {
     /// Acronyms spelled out at first use, by the `acronyms` filter.
     #[serde(default)]
     acronyms: Vec<AcronymDef>,
+    /// How figures are written (`number_words`, `money`).
+    numbers: NumberStyle,
+    /// How many recommendation bullets a draft writes, and how many recommendations one merges.
+    recommendations: RecommendationStyle,
+}
+
+/// `house.yaml` `recommendations`.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+struct RecommendationStyle {
+    /// The draft writes the first `top` merge groups of the assessment, one bullet each.
+    top: usize,
+    /// One bullet merges at most this many recommendations of its group, the most important.
+    merge_at_most: usize,
 }
 
 #[derive(Debug, Clone, Deserialize, serde::Serialize)]
@@ -60,6 +74,8 @@ pub struct Templates {
     files: IndexMap<String, Arc<SourceFile>>,
     /// Display root (`templates` for the bundled set, the folder given otherwise).
     pub root: String,
+    /// How the templates write figures (`house.yaml` `numbers`).
+    numbers: NumberStyle,
 }
 
 impl Templates {
@@ -108,9 +124,12 @@ impl Templates {
             );
         }
 
+        let style = house
+            .as_ref()
+            .map_or_else(NumberStyle::default, |h| h.numbers.clone());
         // Syntax first, one template at a time, so every broken template is reported at once.
         for (name, file) in &templates {
-            let mut probe = new_tera();
+            let mut probe = new_tera(&style);
             if let Err(e) = probe.add_raw_template(name, &file.text) {
                 if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) {
                     problems.extend(template_diagnostics(&e, &templates, "bad-template"));
@@ -122,7 +141,7 @@ impl Templates {
         }
 
         // Then together: includes, filters, functions and components must all resolve.
-        let mut tera = new_tera();
+        let mut tera = new_tera(&style);
         if let Err(e) =
             tera.add_raw_templates(templates.iter().map(|(n, f)| (n.as_str(), f.text.as_str())))
         {
@@ -135,6 +154,7 @@ impl Templates {
             tera,
             files: templates,
             root,
+            numbers: style,
         })
     }
 
@@ -155,6 +175,11 @@ impl Templates {
                     })
             })
         })
+    }
+
+    /// How these templates write figures (`house.yaml` `numbers`).
+    pub fn number_style(&self) -> &NumberStyle {
+        &self.numbers
     }
 
     /// The names of the loaded templates, sorted.
@@ -182,18 +207,21 @@ impl Templates {
     }
 }
 
-fn new_tera() -> Tera {
+fn new_tera(style: &NumberStyle) -> Tera {
     let mut tera = Tera::new();
     // Narratives are plain text: nothing is escaped.
     tera.autoescape_on(Vec::<&str>::new());
-    register_filters(&mut tera);
+    register_filters_with(&mut tera, style);
     tera
 }
 
+/// `house.yaml` as the templates see it (`house.<name>`).
 #[derive(Debug, Clone, serde::Serialize)]
 struct House {
     significant_decrease: f64,
     acronyms: Vec<AcronymDef>,
+    numbers: NumberStyle,
+    recommendations: RecommendationStyle,
 }
 
 fn load_house(file: &Arc<SourceFile>) -> Result<House, Vec<Diagnostic>> {
@@ -241,10 +269,73 @@ fn load_house(file: &Arc<SourceFile>) -> Result<House, Vec<Diagnostic>> {
             );
         }
     }
+    for (value, path, help) in [
+        (
+            h.recommendations.top,
+            "recommendations.top",
+            "12 writes the twelve most important recommendation bullets",
+        ),
+        (
+            h.recommendations.merge_at_most,
+            "recommendations.merge_at_most",
+            "1 writes each recommendation as its own bullet; 3 merges up to three of a group",
+        ),
+    ] {
+        if value == 0 {
+            problems.push(
+                Diagnostic::error(
+                    "bad-threshold",
+                    format!("`{path}` is 0; it must be at least 1"),
+                )
+                .at(file, spans.value_span(path))
+                .with_help(help),
+            );
+        }
+    }
+    if !(0..=20).contains(&h.numbers.words_below) {
+        problems.push(
+            Diagnostic::error(
+                "bad-threshold",
+                format!(
+                    "`numbers.words_below` is `{}`; it must be between 0 and 20",
+                    h.numbers.words_below
+                ),
+            )
+            .at(file, spans.value_span("numbers.words_below"))
+            .with_help("10 writes one to nine in words and 10 and above in digits"),
+        );
+    }
+    if h.numbers.decimals > 6 {
+        problems.push(
+            Diagnostic::error(
+                "bad-threshold",
+                format!(
+                    "`numbers.decimals` is `{}`; it must be at most 6",
+                    h.numbers.decimals
+                ),
+            )
+            .at(file, spans.value_span("numbers.decimals"))
+            .with_help("2 writes 3,650,000 as `3.65 million`"),
+        );
+    }
+    for (i, scale) in h.numbers.scales.iter().enumerate() {
+        if scale.at < 1.0 || scale.word.trim().is_empty() {
+            problems.push(
+                Diagnostic::error(
+                    "bad-threshold",
+                    "a scale needs `at` of 1 or more and a non-empty `word`",
+                )
+                .at(file, spans.value_span(&format!("numbers.scales[{i}]")))
+                .with_help("e.g. `{ at: 1000000, word: million }`"),
+            );
+        }
+    }
     if problems.is_empty() {
         Ok(House {
             significant_decrease: h.significant_decrease,
             acronyms: h.acronyms,
+            numbers: h.numbers,
+            recommendations: h.recommendations,
         })
     } else {
         Err(problems)

@@ -2,7 +2,7 @@
 //! signals give each pillar its trend, and the decision stages place the country on a tier.
 //! Every result carries the facts and values that produced it.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 use serde_json::{json, Map as JsonMap, Value as Json};
@@ -281,27 +281,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         1
     };
 
-    // Recommendations: from gaps, key gaps first, then by weight; each text once.
-    let mut recommendations: Vec<Recommendation> = Vec::new();
-    let mut order: Vec<&Finding> = findings
-        .iter()
-        .filter(|f| f.kind != Effect::Strength)
-        .collect();
-    order.sort_by(|a, b| b.kind.cmp(&a.kind).then(b.weight.cmp(&a.weight)));
-    let mut seen = HashSet::new();
-    for f in order {
-        if let Some(r) = &f.recommendation {
-            if seen.insert(r.clone()) {
-                recommendations.push(Recommendation {
-                    finding: f.id.clone(),
-                    text: r.clone(),
-                    kind: f.kind,
-                    weight: f.weight,
-                    citation: f.citation.clone(),
-                });
-            }
-        }
-    }
+    let (recommendations, recommendation_groups) = recommendations(rules, &findings);
 
     Assessment {
         file: facts.file.name.clone(),
@@ -328,6 +308,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
         totals,
         findings,
         recommendations,
+        recommendation_groups,
         trace,
         missing_evidence,
         history: facts.history.clone(),
@@ -518,6 +499,81 @@ fn waiver_flag_warnings(rules: &Rulebook, facts: &Facts, bindings: &Bindings) ->
     out
 }
 
+/// Every recommendation the gaps imply, each text once, most important first: key gaps before
+/// gaps, then by the rule's priority (1 first), the finding's weight and rule order. Members of a
+/// merge group are kept together, in the order of the group's most important one.
+fn recommendations(
+    rules: &Rulebook,
+    findings: &[Finding],
+) -> (Vec<Recommendation>, Vec<RecommendationGroup>) {
+    let rule_of: HashMap<&str, &crate::rulebook::RecommendationRule> = rules
+        .indicators()
+        .filter_map(|(_, i)| i.recommendation.as_ref().map(|r| (i.id.as_str(), r)))
+        .collect();
+    let mut candidates: Vec<(usize, Recommendation)> = findings
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.kind != Effect::Strength)
+        .filter_map(|(order, f)| {
+            let text = f.recommendation.clone()?;
+            let rule = rule_of.get(f.id.as_str())?;
+            Some((
+                order,
+                Recommendation {
+                    finding: f.id.clone(),
+                    text,
+                    kind: f.kind,
+                    weight: f.weight,
+                    priority: rule.priority,
+                    group: rule.group.clone(),
+                    citation: f.citation.clone(),
+                },
+            ))
+        })
+        .collect();
+    candidates.sort_by(|(oa, a), (ob, b)| {
+        b.kind
+            .cmp(&a.kind)
+            .then(a.priority.cmp(&b.priority))
+            .then(b.weight.cmp(&a.weight))
+            .then(oa.cmp(ob))
+    });
+    let mut seen = HashSet::new();
+    let mut groups: IndexMap<String, RecommendationGroup> = IndexMap::new();
+    for (_, r) in candidates {
+        if !seen.insert(r.text.clone()) {
+            continue;
+        }
+        groups
+            .entry(r.group.clone())
+            .or_insert_with(|| RecommendationGroup {
+                group: r.group.clone(),
+                kind: r.kind,
+                priority: r.priority,
+                recommendations: Vec::new(),
+            })
+            .recommendations
+            .push(r);
+    }
+    let groups: Vec<RecommendationGroup> = groups
+        .into_values()
+        .map(|mut g| {
+            g.priority = g
+                .recommendations
+                .iter()
+                .map(|r| r.priority)
+                .min()
+                .unwrap_or(g.priority);
+            g
+        })
+        .collect();
+    let flat = groups
+        .iter()
+        .flat_map(|g| g.recommendations.iter().cloned())
+        .collect();
+    (flat, groups)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn score_criterion(
     rules: &Rulebook,
@@ -577,18 +633,21 @@ fn score_criterion(
                 problems.push(format!("finding of `{}` did not render: {e}", ind.id));
                 ind.finding.clone()
             });
-            let recommendation = ind.recommendation.as_ref().map(|r| {
+            let mut render = |part: &str, source: &str| {
                 rules
                     .texts
-                    .render(&format!("{}#recommendation", ind.id), ctx)
+                    .render(&format!("{}#{part}", ind.id), ctx)
                     .unwrap_or_else(|e| {
-                        problems.push(format!(
-                            "recommendation of `{}` did not render: {e}",
-                            ind.id
-                        ));
-                        r.clone()
+                        problems.push(format!("{part} of `{}` did not render: {e}", ind.id));
+                        source.to_string()
                     })
-            });
+            };
+            let recommendation = ind
+                .recommendation
+                .as_ref()
+                .map(|r| render("recommendation", &r.text));
+            let effort = ind.effort.as_ref().map(|e| render("effort", e));
+            let shortfall = ind.shortfall.as_ref().map(|e| render("shortfall", e));
             findings.push(Finding {
                 id: ind.id.clone(),
                 kind: ind.effect,
@@ -597,6 +656,8 @@ fn score_criterion(
                 criterion: c.id.clone(),
                 pillar: c.pillar.clone(),
                 weight: ind.weight,
+                effort,
+                shortfall,
                 recommendation,
                 evidence: ev.clone(),
             });

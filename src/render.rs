@@ -102,16 +102,103 @@ pub fn dotted_variables(text: &str) -> Vec<String> {
     out
 }
 
-/// Register every house-style filter. The one place filters are added; README.md ("Templates")
-/// documents each. Filters format values and never choose words: where wording depends on a
-/// value (a comparison, a missing figure) the filter returns a *kind* and a template maps the
-/// kind to words.
+/// How figures are written: the `numbers` settings of the templates' `house.yaml`. Rule texts
+/// (findings, recommendations) are rendered with the default: numbers below ten in words, no
+/// scale words.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NumberStyle {
+    /// Whole numbers from zero up to this one (not included) are written in words.
+    pub words_below: i64,
+    /// Scale words for large figures, as `{at, word}`: a figure of at least `at` is written as a
+    /// decimal of it ("3.4 million").
+    #[serde(default)]
+    pub scales: Vec<Scale>,
+    /// The most decimals a scaled figure has ("3.65 million"): money is rounded to them; a count
+    /// is scaled only when that loses nothing.
+    pub decimals: u32,
+}
+
+/// One scale word and the figure it stands for: `{at: 1000000, word: million}`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scale {
+    pub at: f64,
+    pub word: String,
+}
+
+impl Default for NumberStyle {
+    fn default() -> Self {
+        NumberStyle {
+            words_below: 10,
+            scales: Vec::new(),
+            decimals: 2,
+        }
+    }
+}
+
+impl NumberStyle {
+    /// A figure in words when it and every figure of `among` (the other ends of a range) are
+    /// below `words_below`; otherwise in digits, as [`NumberStyle::digits`] writes them.
+    pub fn words(&self, n: i64, among: &[i64]) -> String {
+        let small = |x: i64| (0..self.words_below).contains(&x);
+        if small(n) && among.iter().all(|&x| small(x)) && (n as usize) < ONES.len() {
+            ONES[n as usize].to_string()
+        } else {
+            self.digits(n as f64, true)
+        }
+    }
+
+    /// A figure in digits with thousands separators; a large one as a decimal of its scale word
+    /// ("3.4 million"), rounded to `decimals`, or, when `exact`, only if that loses nothing.
+    pub fn digits(&self, x: f64, exact: bool) -> String {
+        let scale = self
+            .scales
+            .iter()
+            .filter(|s| s.at > 0.0 && x.abs() >= s.at)
+            .max_by(|a, b| a.at.total_cmp(&b.at));
+        if let Some(s) = scale {
+            let factor = 10f64.powi(i32::try_from(self.decimals).unwrap_or(2));
+            let scaled = (x / s.at * factor).round() / factor;
+            if !exact || (scaled * s.at - x).abs() < 0.5 {
+                return format!("{} {}", decimal_places(scaled, self.decimals), s.word);
+            }
+        }
+        decimal(x)
+    }
+}
+
+/// Register every house-style filter with the default [`NumberStyle`]. README.md ("Templates")
+/// documents each filter.
 pub fn register_filters(tera: &mut Tera) {
+    register_filters_with(tera, &NumberStyle::default());
+}
+
+/// Register every house-style filter, figures written in `style`. The one place filters are
+/// added. Filters format values and never choose words: where wording depends on a value (a
+/// comparison, a missing figure) the filter returns a *kind* and a template maps the kind to
+/// words.
+pub fn register_filters_with(tera: &mut Tera, style: &NumberStyle) {
+    let words_style = style.clone();
     tera.register_filter(
         "number_words",
-        |v: &Value, _: Kwargs, _: &State| -> TeraResult<String> {
+        move |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let n = as_number(v)?;
-            Ok(number_words(n))
+            if kwargs.get::<bool>("unit")?.unwrap_or(false) {
+                return Ok(words_style.digits(n as f64, true));
+            }
+            let among = match kwargs.get::<Value>("among")? {
+                Some(list) => list
+                    .as_array()
+                    .ok_or_else(|| {
+                        tera::Error::message("`number_words` takes `among` as a list of numbers")
+                    })?
+                    .iter()
+                    .map(as_number)
+                    .collect::<TeraResult<Vec<i64>>>()?,
+                None => Vec::new(),
+            };
+            Ok(words_style.words(n, &among))
         },
     );
     tera.register_filter(
@@ -128,30 +215,30 @@ pub fn register_filters(tera: &mut Tera) {
             Ok(thousands(n))
         },
     );
+    let money_style = style.clone();
     tera.register_filter(
         "money",
-        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+        move |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
             let short = kwargs.get::<bool>("short")?.unwrap_or(false);
             let usd = kwargs.get::<bool>("usd")?.unwrap_or(true);
-            money(v, short, usd)
+            money(v, short, usd, &money_style)
+        },
+    );
+    tera.register_filter(
+        "verb_list",
+        |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
+            let items = text_items(v, "verb_list")?;
+            Ok(verb_list(&items, &conjunction(&kwargs)?))
         },
     );
     tera.register_filter(
         "serial_join",
         |v: &Value, kwargs: Kwargs, _: &State| -> TeraResult<String> {
-            let conj: String = kwargs
-                .get::<String>("conjunction")?
-                .unwrap_or_else(|| "and".to_string());
             let sep: String = kwargs
                 .get::<String>("separator")?
                 .unwrap_or_else(|| ",".to_string());
-            let items: Vec<String> = v
-                .as_array()
-                .ok_or_else(|| tera::Error::message("`serial_join` takes a list"))?
-                .iter()
-                .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
-                .collect();
-            Ok(serial_join_with(&items, &sep, &conj))
+            let items = text_items(v, "serial_join")?;
+            Ok(serial_join_with(&items, &sep, &conjunction(&kwargs)?))
         },
     );
     tera.register_filter(
@@ -210,6 +297,22 @@ pub fn register_filters(tera: &mut Tera) {
     );
 }
 
+/// The items of a list filter's input, as text.
+fn text_items(v: &Value, filter: &str) -> TeraResult<Vec<String>> {
+    Ok(v.as_array()
+        .ok_or_else(|| tera::Error::message(format!("`{filter}` takes a list")))?
+        .iter()
+        .map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_string))
+        .collect())
+}
+
+/// A list filter's `conjunction` (`and` unless the template says otherwise).
+fn conjunction(kwargs: &Kwargs) -> TeraResult<String> {
+    Ok(kwargs
+        .get::<String>("conjunction")?
+        .unwrap_or_else(|| "and".to_string()))
+}
+
 fn as_number(v: &Value) -> TeraResult<i64> {
     v.as_i64()
         .or_else(|| v.as_f64().map(|f| f.round() as i64))
@@ -262,13 +365,10 @@ const ORDINALS: [&str; 21] = [
     "twentieth",
 ];
 
-/// House style: one to nine in words, 10 and above in digits (with thousands separators).
+/// A figure as the default [`NumberStyle`] writes it: one to nine in words, 10 and above in
+/// digits (with thousands separators).
 pub fn number_words(n: i64) -> String {
-    if (0..10).contains(&n) {
-        ONES[n as usize].to_string()
-    } else {
-        thousands(n)
-    }
+    NumberStyle::default().words(n, &[])
 }
 
 /// Ordinals in words ("fourth"); past twentieth, digits with a suffix ("21st").
@@ -306,7 +406,7 @@ pub fn thousands(n: i64) -> String {
 /// `{amount, currency, usd}` -> "600,000 Tajikistani somoni ($53,190)". With `short`, the currency
 /// is named by its last word ("253,670 somoni ($22,490)"), as later mentions are; without `usd`,
 /// the dollar amount is left out.
-fn money(v: &Value, short: bool, with_usd: bool) -> TeraResult<String> {
+fn money(v: &Value, short: bool, with_usd: bool, style: &NumberStyle) -> TeraResult<String> {
     let map = v.as_map().ok_or_else(|| {
         tera::Error::message(format!(
             "`money` takes `{{amount, currency, usd}}`, found `{v}`"
@@ -328,28 +428,84 @@ fn money(v: &Value, short: bool, with_usd: bool) -> TeraResult<String> {
     } else {
         currency
     };
-    let mut out = format!("{} {currency}", decimal(amount));
+    let mut out = format!("{} {currency}", style.digits(amount, false));
     if with_usd {
         if let Some(usd) =
             get("usd").and_then(|u| u.as_f64().or_else(|| u.as_i64().map(|i| i as f64)))
         {
-            out.push_str(&format!(" (${})", decimal(usd)));
+            out.push_str(&format!(" (${})", style.digits(usd, false)));
         }
     }
     Ok(out.trim().to_string())
 }
 
-/// A whole number with thousands separators, or a decimal one with its fraction ("1.5").
+/// A whole number with thousands separators, or a decimal one with its fraction to two places
+/// ("1.5").
 fn decimal(x: f64) -> String {
-    if x.fract() == 0.0 {
-        thousands(x as i64)
+    decimal_places(x, 2)
+}
+
+/// A number rounded to at most `places` decimals, without trailing zeros, the whole part with
+/// thousands separators: `3.40` -> "3.4", `1234.5` -> "1,234.5".
+fn decimal_places(x: f64, places: u32) -> String {
+    let text = format!("{:.*}", places as usize, x.abs());
+    let (whole, frac) = text.split_once('.').unwrap_or((text.as_str(), ""));
+    let frac = frac.trim_end_matches('0');
+    let whole = thousands(whole.parse::<i64>().unwrap_or(0));
+    let sign = if x < 0.0 && (whole != "0" || !frac.is_empty()) {
+        "-"
     } else {
-        let whole = thousands(x.trunc() as i64);
-        let frac = format!("{:.2}", x.fract().abs());
-        format!(
-            "{whole}{}",
-            frac.trim_start_matches('0').trim_end_matches('0')
-        )
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{whole}")
+    } else {
+        format!("{sign}{whole}.{frac}")
+    }
+}
+
+/// Verb phrases as one list, each verb written once: the phrases that share their first word
+/// are joined under it ("increasing investigations" and "increasing funding" become "increasing
+/// investigations and funding"), in the order each verb first appears; the groups are then
+/// joined with the serial comma, and two groups with a comma when the first holds a list.
+pub fn verb_list(items: &[String], conjunction: &str) -> String {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for item in items {
+        let item = item.trim();
+        let (verb, rest) = item.split_once(' ').unwrap_or((item, ""));
+        match groups.iter_mut().find(|(v, _)| *v == verb) {
+            Some((_, rests)) if !rest.is_empty() => rests.push(rest),
+            Some(_) => {}
+            None => groups.push((verb, vec![rest])),
+        }
+    }
+    let phrases: Vec<String> = groups
+        .iter()
+        .map(|(verb, rests)| {
+            let rests: Vec<String> = rests
+                .iter()
+                .filter(|r| !r.is_empty())
+                .map(|r| (*r).to_string())
+                .collect();
+            if rests.is_empty() {
+                (*verb).to_string()
+            } else {
+                format!("{verb} {}", clear_join(&rests, conjunction))
+            }
+        })
+        .collect();
+    match phrases.as_slice() {
+        [a, b] if groups[0].1.len() > 1 => format!("{a}, {conjunction} {b}"),
+        _ => clear_join(&phrases, conjunction),
+    }
+}
+
+/// A serial-comma list; two items with a comma between them when the first holds the
+/// conjunction itself ("law enforcement and judicial officials, and diplomats").
+fn clear_join(items: &[String], conjunction: &str) -> String {
+    match items {
+        [a, b] if a.contains(&format!(" {conjunction} ")) => format!("{a}, {conjunction} {b}"),
+        _ => serial_join(items, conjunction),
     }
 }
 
@@ -886,15 +1042,109 @@ mod tests {
         let m = Value::from_serializable(
             &serde_json::json!({"amount": 253670, "currency": "Tajikistani somoni", "usd": 22490}),
         );
-        assert_eq!(money(&m, true, true).unwrap(), "253,670 somoni ($22,490)");
+        let style = NumberStyle::default();
         assert_eq!(
-            money(&m, false, false).unwrap(),
+            money(&m, true, true, &style).unwrap(),
+            "253,670 somoni ($22,490)"
+        );
+        assert_eq!(
+            money(&m, false, false, &style).unwrap(),
             "253,670 Tajikistani somoni"
         );
         let m = Value::from_serializable(
             &serde_json::json!({"amount": 1.5, "currency": "million euros"}),
         );
-        assert_eq!(money(&m, false, true).unwrap(), "1.5 million euros");
+        assert_eq!(money(&m, false, true, &style).unwrap(), "1.5 million euros");
+    }
+
+    #[test]
+    fn verb_list_writes_a_shared_verb_once() {
+        let items = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(
+            verb_list(
+                &items(&[
+                    "increasing investigations of trafficking cases",
+                    "increasing funding for victim shelter services",
+                    "adopting a new NAP",
+                ]),
+                "and"
+            ),
+            "increasing investigations of trafficking cases and funding for victim shelter services, and adopting a new NAP"
+        );
+        assert_eq!(
+            verb_list(
+                &items(&[
+                    "increasing investigations",
+                    "increasing prosecutions",
+                    "increasing convictions"
+                ]),
+                "and"
+            ),
+            "increasing investigations, prosecutions, and convictions"
+        );
+        assert_eq!(
+            verb_list(
+                &items(&["identifying more victims", "training officials"]),
+                "and"
+            ),
+            "identifying more victims and training officials"
+        );
+        assert_eq!(
+            verb_list(
+                &items(&[
+                    "training law enforcement and judicial officials",
+                    "training diplomats"
+                ]),
+                "and"
+            ),
+            "training law enforcement and judicial officials, and diplomats"
+        );
+        assert_eq!(
+            verb_list(&items(&["adopting a NAP"]), "and"),
+            "adopting a NAP"
+        );
+    }
+
+    #[test]
+    fn number_words_keeps_digits_beside_units_and_in_mixed_ranges() {
+        let mut tera = Tera::new();
+        let style = NumberStyle {
+            words_below: 10,
+            scales: vec![Scale {
+                at: 1_000_000.0,
+                word: "million".into(),
+            }],
+            decimals: 2,
+        };
+        register_filters_with(&mut tera, &style);
+        for (template, expected) in [
+            ("{{ 5 | number_words }}", "five"),
+            ("{{ 5 | number_words(unit=true) }} percent", "5 percent"),
+            (
+                "{{ 5 | number_words(among=[5, 8]) }} to {{ 8 | number_words(among=[5, 8]) }}",
+                "five to eight",
+            ),
+            (
+                "{{ 5 | number_words(among=[5, 12]) }} to {{ 12 | number_words(among=[5, 12]) }}",
+                "5 to 12",
+            ),
+            ("{{ 2000000 | number_words }}", "2 million"),
+            ("{{ 2000001 | number_words }}", "2,000,001"),
+        ] {
+            tera.add_raw_template("t", template).unwrap();
+            assert_eq!(
+                tera.render("t", &Context::new()).unwrap(),
+                expected,
+                "{template}"
+            );
+        }
+        let m = Value::from_serializable(
+            &serde_json::json!({"amount": 3412000, "currency": "Nordhavn krone", "usd": 1250000}),
+        );
+        assert_eq!(
+            money(&m, false, true, &style).unwrap(),
+            "3.41 million Nordhavn krone ($1.25 million)"
+        );
     }
 
     #[test]

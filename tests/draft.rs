@@ -90,13 +90,35 @@ fn contains_word(text: &str, word: &str) -> bool {
     })
 }
 
-fn money_text(m: &Value) -> String {
-    let amount = m["amount"].as_f64().unwrap() as i64;
-    tiercheck::render::thousands(amount)
+/// An amount as the templates write it: "600,000", or with a scale word, "3.4 million".
+fn money_text(m: &Value, templates: &Templates) -> String {
+    let amount = m["amount"].as_f64().unwrap();
+    templates.number_style().digits(amount, false)
+}
+
+/// The bundled `templates/house.yaml`.
+fn house() -> serde_yaml::Value {
+    serde_yaml::from_str(&std::fs::read_to_string("templates/house.yaml").unwrap()).unwrap()
+}
+
+/// The bullets of PRIORITIZED RECOMMENDATIONS.
+fn bullets(text: &str) -> Vec<&str> {
+    text.split("PRIORITIZED RECOMMENDATIONS:\n\n")
+        .nth(1)
+        .unwrap_or_default()
+        .lines()
+        .take_while(|l| l.starts_with("  • "))
+        .collect()
+}
+
+/// The intro: the paragraph after the heading.
+fn intro(text: &str) -> &str {
+    text.split("\n\n").nth(1).unwrap()
 }
 
 #[test]
 fn drafts_carry_every_figure_of_their_facts() {
+    let templates = Templates::load(None).unwrap();
     for (path, a, text) in draft_all() {
         let mut missing = Vec::new();
         for (group, facts) in a.facts.as_object().unwrap() {
@@ -108,7 +130,7 @@ fn drafts_carry_every_figure_of_their_facts() {
                     }
                     let v = &f[value];
                     let ok = match kind {
-                        "money" => text.contains(&money_text(v)),
+                        "money" => text.contains(&money_text(v, &templates)),
                         // Consecutive-year counters are written as ordinals ("fourth consecutive
                         // year"); their previous value is implied by it.
                         "count" if f["noun"] == "consecutive years" => {
@@ -185,24 +207,48 @@ fn drafts_use_the_tier_and_movement_wording_of_their_assessment() {
             intro.contains("automatic downgrade provision"),
             "{p}: automatic downgrade note"
         );
-        let has_strengths = a.findings.iter().any(|f| f.kind == Effect::Strength);
+        // The efforts sentence sums up the strengths that carry an effort; the shortcomings are
+        // the key gaps, or the gaps that carry a shortfall.
+        let has_efforts = a
+            .findings
+            .iter()
+            .any(|f| f.kind == Effect::Strength && f.effort.is_some());
+        let has_shortfalls = a
+            .findings
+            .iter()
+            .any(|f| f.kind != Effect::Strength && f.shortfall.is_some());
+        let has_key_gaps = a.findings.iter().any(|f| f.kind == Effect::KeyGap);
         assert_eq!(
-            a.tier == "3" && has_strengths,
+            a.tier == "3" && has_efforts,
             intro.contains(
-                "Despite the lack of significant efforts, the government took some steps"
+                "Despite the lack of significant efforts, the government took some steps to address trafficking, including "
             ),
             "{p}: Tier 3 steps sentence"
         );
-        if a.tier == "1" && a.findings.iter().any(|f| f.kind != Effect::Strength) {
-            assert!(
-                intro.contains("Although the government meets the minimum standards,"),
+        if matches!(a.tier.as_str(), "1" | "2" | "2WL") {
+            assert_eq!(
+                has_efforts,
+                intro.contains("These efforts included "),
+                "{p}: efforts sentence"
+            );
+        }
+        assert!(
+            !text.contains("the following:"),
+            "{p}: the intro sums up, it does not list"
+        );
+        if a.tier == "1" {
+            assert_eq!(
+                has_shortfalls,
+                intro.contains("Although the government meets the minimum standards, it "),
                 "{p}"
             );
         }
-        if matches!(a.tier.as_str(), "2" | "2WL" | "3")
-            && a.findings.iter().any(|f| f.kind != Effect::Strength)
-        {
-            assert!(intro.contains("However, the government did not meet the minimum standards in several key areas."), "{p}");
+        if matches!(a.tier.as_str(), "2" | "2WL" | "3") {
+            assert_eq!(
+                has_key_gaps || has_shortfalls,
+                intro.contains("However, the government did not meet the minimum standards in several key areas."),
+                "{p}"
+            );
         }
         for (id, pillar) in &a.pillars {
             let section = id.to_uppercase();
@@ -220,26 +266,29 @@ fn drafts_use_the_tier_and_movement_wording_of_their_assessment() {
                 "{p}: {section} opener `{opener}`"
             );
         }
-        let recommendations = text
-            .split("PRIORITIZED RECOMMENDATIONS:\n\n")
-            .nth(1)
-            .unwrap_or_default();
-        // One bullet per recommendation, in the assessment's order (acronyms may be shortened).
-        let bullets: Vec<&str> = recommendations
-            .lines()
-            .take_while(|l| l.starts_with("  • "))
-            .collect();
-        assert_eq!(
-            bullets.len(),
-            a.recommendations.len(),
-            "{p}: one bullet per recommendation"
-        );
-        for (r, line) in a.recommendations.iter().zip(bullets) {
-            let first_words: Vec<&str> = r.text.split_whitespace().take(2).collect();
+        // One bullet per merge group, the first `top` in the assessment's order, each opening
+        // with its most important recommendation (acronyms may be shortened).
+        let top = house()["recommendations"]["top"].as_u64().unwrap() as usize;
+        let bullets = bullets(&text);
+        let groups = &a.recommendation_groups;
+        if groups.is_empty() {
+            assert!(
+                !bullets.is_empty(),
+                "{p}: the house wording for no recommendation"
+            );
+        } else {
+            assert_eq!(
+                bullets.len(),
+                groups.len().min(top),
+                "{p}: one bullet per group"
+            );
+        }
+        for (g, line) in groups.iter().zip(bullets) {
+            let lead = &g.recommendations[0].text;
+            let first_words: Vec<&str> = lead.split_whitespace().take(2).collect();
             assert!(
                 line.starts_with(&format!("  • {}", first_words.join(" "))),
-                "{p}: `{line}` is not `{}`",
-                r.text
+                "{p}: `{line}` is not `{lead}`"
             );
         }
     }
@@ -285,6 +334,260 @@ fn tajikistan_draft_carries_the_facts_and_judgments_of_the_published_narrative()
     assert!(
         text.find("standard operating procedures (SOPs)") < text.find("Adopt and implement SOPs")
     );
+}
+
+fn assess(path: &str) -> Assessment {
+    let rules = tiercheck::load_rules(None).unwrap();
+    tiercheck::assess_file(&rules, Path::new(path)).unwrap()
+}
+
+fn draft_text(path: &str) -> String {
+    let out = draft_cli(&[path]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// A recommendation as a bullet carries it: lowercase, without its final period.
+fn as_part(text: &str) -> String {
+    text.trim().trim_end_matches('.').to_lowercase()
+}
+
+#[test]
+fn tajikistan_recommendations_are_few_merged_and_open_with_the_key_gaps() {
+    let a = assess("reports/2022/tajikistan.yaml");
+    let text = draft_text("reports/2022/tajikistan.yaml");
+    let bullets = bullets(&text);
+    assert!(
+        (8..=15).contains(&bullets.len()),
+        "published narratives list 8-15 recommendations, the draft lists {}:\n{}",
+        bullets.len(),
+        bullets.join("\n")
+    );
+    // Merged: some bullet carries more than one recommendation of its group.
+    assert!(
+        a.recommendation_groups[..bullets.len()]
+            .iter()
+            .any(|g| g.recommendations.len() > 1),
+        "no group merges anything"
+    );
+    // Key gaps first: the first bullets are the groups of the key gaps, and every key gap's
+    // recommendation is in one of them.
+    let key_groups = a
+        .recommendation_groups
+        .iter()
+        .take_while(|g| g.kind == Effect::KeyGap)
+        .count();
+    assert!(key_groups >= 1);
+    assert!(a.recommendation_groups[key_groups..]
+        .iter()
+        .all(|g| g.kind != Effect::KeyGap));
+    for f in a.findings.iter().filter(|f| f.kind == Effect::KeyGap) {
+        let rec = as_part(f.recommendation.as_deref().unwrap());
+        assert!(
+            bullets[..key_groups]
+                .iter()
+                .any(|b| b.to_lowercase().contains(&rec)),
+            "key gap `{}`: `{rec}` is not in the first {key_groups} bullets:\n{}",
+            f.id,
+            bullets.join("\n")
+        );
+    }
+    // Nothing is lost: the assessment keeps every recommendation, the undrafted ones too.
+    let implied: std::collections::BTreeSet<&str> = a
+        .findings
+        .iter()
+        .filter_map(|f| f.recommendation.as_deref())
+        .collect();
+    let kept: std::collections::BTreeSet<&str> =
+        a.recommendations.iter().map(|r| r.text.as_str()).collect();
+    assert_eq!(implied, kept);
+    assert!(a.recommendations.len() > bullets.len());
+    let explain = Command::cargo_bin("tiercheck")
+        .unwrap()
+        .args(["explain", "reports/2022/tajikistan.yaml"])
+        .output()
+        .unwrap();
+    let explain = String::from_utf8(explain.stdout).unwrap();
+    for r in &a.recommendations {
+        assert!(
+            explain.contains(r.text.trim()),
+            "explain lacks `{}`",
+            r.text
+        );
+    }
+}
+
+#[test]
+fn recommendations_are_ordered_key_gaps_then_priority_with_groups_together() {
+    for (path, a, _) in draft_all() {
+        let p = path.display();
+        let groups = &a.recommendation_groups;
+        for pair in groups.windows(2) {
+            let (x, y) = (&pair[0], &pair[1]);
+            assert!(
+                x.kind > y.kind || (x.kind == y.kind && x.priority <= y.priority),
+                "{p}: group `{}` ({:?}, {}) before `{}` ({:?}, {})",
+                x.group,
+                x.kind,
+                x.priority,
+                y.group,
+                y.kind,
+                y.priority
+            );
+        }
+        let flat: Vec<&str> = groups
+            .iter()
+            .flat_map(|g| g.recommendations.iter().map(|r| r.finding.as_str()))
+            .collect();
+        let listed: Vec<&str> = a
+            .recommendations
+            .iter()
+            .map(|r| r.finding.as_str())
+            .collect();
+        assert_eq!(
+            flat, listed,
+            "{p}: `recommendations` lists the groups' members in order"
+        );
+        for g in groups {
+            assert!(g.recommendations.iter().all(|r| r.group == g.group), "{p}");
+        }
+    }
+}
+
+#[test]
+fn intros_sum_up_efforts_as_gerunds_and_leave_the_figures_to_the_sections() {
+    let text = draft_text("reports/2022/tajikistan.yaml");
+    let intro = intro(&text);
+    assert!(
+        intro.contains(
+            "These efforts included increasing investigations of trafficking cases and funding for victim shelter services, and adopting a new national action plan (NAP)."
+        ),
+        "{intro}"
+    );
+    assert!(!intro.contains("the following:"), "{intro}");
+    // The key gaps as the report states them.
+    for gap in [
+        "The government did not report convicting any traffickers.",
+        "For the fourth consecutive year, the government did not adopt standard operating procedures (SOPs) for victim identification and referral to care.",
+    ] {
+        assert!(intro.contains(gap), "`{gap}` not in {intro}");
+    }
+    // The figures of the efforts are in the sections, not in the intro.
+    for figure in ["22 trafficking cases", "600,000", "somoni"] {
+        assert!(!intro.contains(figure), "`{figure}` in the intro: {intro}");
+        assert!(text.contains(figure), "`{figure}` not in the draft");
+    }
+}
+
+#[test]
+fn tier_1_intros_name_shortcomings_as_actions() {
+    let text = draft_text("reports/2022/nordhavn.yaml");
+    let intro = intro(&text);
+    assert!(
+        intro.contains(
+            "Although the government meets the minimum standards, it decreased funding for victim shelter services, "
+        ),
+        "{intro}"
+    );
+    assert!(
+        !intro.contains("krone"),
+        "figures stay in the sections: {intro}"
+    );
+}
+
+#[test]
+fn large_amounts_small_numbers_and_ranges_are_written_as_the_report_writes_them() {
+    let templates = Templates::load(None).unwrap();
+    let style = templates.number_style();
+    // Millions and billions with one or two decimals; money is rounded, counts are exact.
+    assert_eq!(style.digits(3_400_000.0, false), "3.4 million");
+    assert_eq!(style.digits(3_650_000.0, false), "3.65 million");
+    assert_eq!(style.digits(2_437_500.0, false), "2.44 million");
+    assert_eq!(style.digits(3_000_000.0, false), "3 million");
+    assert_eq!(style.digits(1_250_000_000.0, false), "1.25 billion");
+    assert_eq!(style.digits(412_000.0, false), "412,000");
+    assert_eq!(style.digits(1_600_000.0, true), "1.6 million");
+    assert_eq!(style.digits(1_234_567.0, true), "1,234,567");
+    // Numbers under ten in words, except beside units; a range in words only when both ends are.
+    assert_eq!(style.words(4, &[]), "four");
+    assert_eq!(style.words(10, &[]), "10");
+    assert_eq!(style.words(5, &[5, 8]), "five");
+    assert_eq!(style.words(5, &[5, 12]), "5");
+    let nordhavn = draft_text("reports/2022/nordhavn.yaml");
+    for expected in [
+        "3.4 million Nordhavn krone ($412,000)",
+        "a decrease from 3.65 million krone ($449,000)",
+        "1.2 million krone ($145,000)",
+        "penalties of 2 to 15 years' imprisonment",
+    ] {
+        assert!(nordhavn.contains(expected), "`{expected}` not in the draft");
+    }
+    assert!(!nordhavn.contains("3,400,000"));
+    let tajikistan = draft_text("reports/2022/tajikistan.yaml");
+    assert!(tajikistan.contains("penalties of five to eight years' imprisonment"));
+    assert!(tajikistan.contains("600,000 Tajikistani somoni ($53,190)"));
+}
+
+/// A country with no gap has nothing to recommend: the draft writes the house wording for that
+/// case, and `check` accepts the draft against its own facts.
+#[test]
+fn a_country_with_no_gaps_drafts_the_house_wording_and_checks_clean() {
+    let path = "reports/2022/vestrand.yaml";
+    let a = assess(path);
+    assert_eq!(a.tier, "1");
+    assert!(
+        a.findings.iter().all(|f| f.kind == Effect::Strength),
+        "the synthetic country has gaps: {:?}",
+        a.findings
+            .iter()
+            .filter(|f| f.kind != Effect::Strength)
+            .map(|f| &f.id)
+            .collect::<Vec<_>>()
+    );
+    assert!(a.recommendations.is_empty());
+    let text = draft_text(path);
+    let bullets = bullets(&text);
+    assert!(!bullets.is_empty(), "{text}");
+    assert!(
+        bullets.iter().all(|b| !b.contains("[Writer")),
+        "{bullets:?}"
+    );
+    assert!(!intro(&text).contains("Although"), "no shortcoming to name");
+    // The amount the report rounds ("2.44 million") checks against the exact fact.
+    assert!(
+        text.contains("2.44 million Vestrand krone ($295,000)"),
+        "{text}"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("vestrand-2022.txt");
+    std::fs::write(&draft, &text).unwrap();
+    let out = Command::cargo_bin("tiercheck")
+        .unwrap()
+        .args(["check", draft.to_str().unwrap(), "--facts", path])
+        .output()
+        .unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A rounding that does not fit the fact is still an amount mismatch.
+    let wrong = text.replace("2.44 million Vestrand", "2.46 million Vestrand");
+    std::fs::write(&draft, wrong).unwrap();
+    let out = Command::cargo_bin("tiercheck")
+        .unwrap()
+        .args(["check", draft.to_str().unwrap(), "--facts", path])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("amount-mismatch"));
 }
 
 /// A copy of the bundled templates in a temporary folder, with one file replaced.

@@ -1,5 +1,6 @@
 //! Money: every USD conversion of one currency in a narrative implies one exchange rate, within
-//! rounding. With facts: each amount read as a fact against the facts file.
+//! rounding. With facts: each amount read as a fact against the facts file, within the rounding
+//! of the figure as written ("3.4 million" for 3,412,000).
 
 use crate::claims::{MoneyClaim, Period};
 use crate::diagnostic::Diagnostic;
@@ -120,8 +121,12 @@ fn against_facts(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         let Some(Reading::Value(FactValue::Money(money))) = reading else {
             continue;
         };
-        let amount_off = (money.amount - m.amount).abs() > 0.5;
-        let usd_off = money.usd.is_some_and(|u| (u - m.usd).abs() > 0.5);
+        // A figure as written stands for what rounds to it: "3.4 million" for 3,350,000 to
+        // 3,450,000, "600,000" for itself.
+        let amount_off = (money.amount - m.amount).abs() > (m.amount_unit / 2.0).max(0.5);
+        let usd_off = money
+            .usd
+            .is_some_and(|u| (u - m.usd).abs() > (m.usd_unit / 2.0).max(0.5));
         if amount_off || usd_off {
             let want = match money.usd {
                 Some(u) => format!("{} {} (${})", fmt(money.amount), money.currency, fmt(u)),

@@ -42,6 +42,14 @@ fn show(ev: &Evidence) -> String {
         .join(", ")
 }
 
+fn kind_words(effect: Effect) -> &'static str {
+    match effect {
+        Effect::Strength => "strength",
+        Effect::Gap => "gap",
+        Effect::KeyGap => "key gap",
+    }
+}
+
 /// The trace of one assessment as text.
 pub fn explain(a: &Assessment) -> String {
     let mut s = String::new();
@@ -139,11 +147,7 @@ pub fn explain(a: &Assessment) -> String {
     let _ = writeln!(s, "\nIndicators that fired");
     for c in a.standards.iter().chain(&a.criteria) {
         for i in c.indicators.iter().filter(|i| i.outcome == Outcome::Fired) {
-            let kind = match i.effect {
-                Effect::Strength => "strength",
-                Effect::Gap => "gap",
-                Effect::KeyGap => "key gap",
-            };
+            let kind = kind_words(i.effect);
             let version = i
                 .version
                 .as_deref()
@@ -194,6 +198,31 @@ pub fn explain(a: &Assessment) -> String {
                 q.id,
                 q.citation
             );
+        }
+    }
+    if !a.recommendation_groups.is_empty() {
+        let _ = writeln!(
+            s,
+            "\nRecommendations (most important first; a group is one bullet of the draft)"
+        );
+        for (i, g) in a.recommendation_groups.iter().enumerate() {
+            let _ = writeln!(
+                s,
+                "  {:>2}. {} ({}, priority {})",
+                i + 1,
+                g.group,
+                kind_words(g.kind),
+                g.priority
+            );
+            for r in &g.recommendations {
+                let _ = writeln!(
+                    s,
+                    "      {} (priority {}) {}",
+                    r.finding,
+                    r.priority,
+                    r.text.trim()
+                );
+            }
         }
     }
     let undecided: Vec<_> = a

@@ -217,8 +217,21 @@ pub struct Indicator {
     pub effect: Effect,
     pub weight: u32,
     pub finding: String,
-    pub recommendation: Option<String>,
+    /// A strength's effort as a gerund phrase (compiled as `<id>#effort`).
+    pub effort: Option<String>,
+    /// A gap as an action of the government (compiled as `<id>#shortfall`).
+    pub shortfall: Option<String>,
+    pub recommendation: Option<RecommendationRule>,
     pub origin: Origin,
+}
+
+/// A gap's recommendation (compiled as `<id>#recommendation`), its priority (1 first) and its
+/// merge group (the indicator's id when it stands alone).
+#[derive(Debug, Clone)]
+pub struct RecommendationRule {
+    pub text: String,
+    pub priority: u32,
+    pub group: String,
 }
 
 impl Indicator {
@@ -391,6 +404,8 @@ struct Loader<'a> {
     criterion_ids: Vec<String>,
     standard_ids: Vec<String>,
     used_facts: BTreeSet<String>,
+    /// Recommendation merge groups named in the rules, with where each member names it.
+    groups: IndexMap<String, Vec<Origin>>,
     texts: TextTemplates,
     _files: &'a RuleFiles,
 }
@@ -457,6 +472,7 @@ impl Rulebook {
             criterion_ids: Vec::new(),
             standard_ids: Vec::new(),
             used_facts: BTreeSet::new(),
+            groups: IndexMap::new(),
             texts: TextTemplates::new(),
             _files: &files,
         };
@@ -491,6 +507,7 @@ impl Rulebook {
             .unwrap_or_default();
         let constraints = l.constraints(&constraint_defs, &catalog.1, &catalog.2);
 
+        l.lone_groups();
         let mut warnings = std::mem::take(&mut l.warnings);
         for def in &l.catalog.facts {
             if !l.used_facts.contains(&def.path) {
@@ -567,6 +584,14 @@ impl Rulebook {
     }
 }
 
+/// Lowercase letters, digits and hyphens: the shape of ids and group names.
+fn is_kebab(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+}
+
 impl Loader<'_> {
     fn origin(&self, file: &Arc<SourceFile>, spans: &SpanIndex, path: &str) -> Origin {
         Origin {
@@ -577,11 +602,7 @@ impl Loader<'_> {
     }
 
     fn claim_id(&mut self, id: &str, origin: &Origin) {
-        if id.is_empty()
-            || !id
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        {
+        if !is_kebab(id) {
             self.problems.push(
                 Diagnostic::error("bad-id", format!("id `{id}` is not kebab-case"))
                     .at(&origin.file, origin.span.clone())
@@ -598,6 +619,86 @@ impl Loader<'_> {
             );
         } else {
             self.ids.insert(id.to_string(), origin.clone());
+        }
+    }
+
+    /// An effort belongs to a strength, a shortfall to a gap; a recommendation's priority starts
+    /// at 1 and its group is a kebab-case name.
+    fn wording_fits_effect(
+        &mut self,
+        ind: &IndicatorDef,
+        file: &Arc<SourceFile>,
+        spans: &SpanIndex,
+        at: &str,
+    ) {
+        let strength = ind.effect == Effect::Strength;
+        if strength && ind.shortfall.is_some() {
+            self.problems.push(
+                Diagnostic::error(
+                    "misplaced-wording",
+                    format!("strength `{}` has a `shortfall`", ind.id),
+                )
+                .at(file, spans.key_span(&format!("{at}.shortfall")))
+                .with_help("a shortfall words a gap as an action of the government; a strength's summary is its `effort`"),
+            );
+        }
+        if !strength && ind.effort.is_some() {
+            self.problems.push(
+                Diagnostic::error(
+                    "misplaced-wording",
+                    format!("gap `{}` has an `effort`", ind.id),
+                )
+                .at(file, spans.key_span(&format!("{at}.effort")))
+                .with_help(
+                    "an effort words a strength for the intro; a gap's summary is its `shortfall`",
+                ),
+            );
+        }
+        let Some(r) = &ind.recommendation else { return };
+        let rat = format!("{at}.recommendation");
+        if r.priority == 0 {
+            self.problems.push(
+                Diagnostic::error(
+                    "bad-priority",
+                    format!("the recommendation of `{}` has priority 0", ind.id),
+                )
+                .at(file, spans.value_span(&format!("{rat}.priority")))
+                .with_help("priorities start at 1, the most important"),
+            );
+        }
+        if let Some(g) = &r.group {
+            let origin = self.origin(file, spans, &format!("{rat}.group"));
+            if !is_kebab(g) {
+                self.problems.push(
+                    Diagnostic::error("bad-id", format!("group `{g}` is not kebab-case"))
+                        .at(&origin.file, origin.span.clone())
+                        .with_help("a merge group is a name: lowercase letters, digits and hyphens, e.g. `victim-care`"),
+                );
+            }
+            self.groups.entry(g.clone()).or_default().push(origin);
+        }
+    }
+
+    /// A merge group named by one recommendation only merges nothing: likely a misspelt name.
+    fn lone_groups(&mut self) {
+        let names: Vec<&String> = self.groups.keys().collect();
+        for (name, origins) in &self.groups {
+            let [only] = origins.as_slice() else { continue };
+            let mut d = Diagnostic::warning(
+                "lone-recommendation-group",
+                format!("recommendation group `{name}` has one member, so it merges nothing"),
+            )
+            .at(&only.file, only.span.clone());
+            let others: Vec<&str> = names
+                .iter()
+                .filter(|n| **n != name)
+                .map(|n| n.as_str())
+                .collect();
+            d = match did_you_mean(name, others) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help("name the same group in the recommendations it should merge with, or leave `group` out"),
+            };
+            self.warnings.push(d);
         }
     }
 
@@ -1142,15 +1243,16 @@ impl Loader<'_> {
                 if ind.effect != Effect::Strength
                     && ind
                         .recommendation
-                        .as_deref()
-                        .is_none_or(|r| r.trim().is_empty())
+                        .as_ref()
+                        .is_none_or(|r| r.text.trim().is_empty())
                 {
                     self.problems.push(
                         Diagnostic::error("missing-recommendation", format!("gap `{}` has no recommendation", ind.id))
                             .at(file, spans.key_span(&iat))
-                            .with_help("every gap implies a recommendation: add `recommendation:` with an imperative sentence"),
+                            .with_help("every gap implies a recommendation: add `recommendation:` with `text` (an imperative sentence) and `priority`"),
                     );
                 }
+                self.wording_fits_effect(ind, file, spans, &iat);
                 if let Some(cit) = &ind.citation {
                     self.require_text(cit, "citation", file, spans, &iat);
                 }
@@ -1161,16 +1263,32 @@ impl Loader<'_> {
                     spans,
                     &format!("{iat}.finding"),
                 );
-                let rec_ok = match &ind.recommendation {
-                    Some(r) => self.text(
-                        &format!("{}#recommendation", ind.id),
-                        r,
-                        file,
-                        spans,
-                        &format!("{iat}.recommendation"),
+                // The optional texts, each compiled as `<id>#<part>`.
+                let mut optional_ok = true;
+                for (part, text, at) in [
+                    (
+                        "recommendation",
+                        ind.recommendation.as_ref().map(|r| &r.text),
+                        "recommendation.text",
                     ),
-                    None => true,
-                };
+                    ("effort", ind.effort.as_ref(), "effort"),
+                    ("shortfall", ind.shortfall.as_ref(), "shortfall"),
+                ] {
+                    if let Some(text) = text {
+                        optional_ok &= self.text(
+                            &format!("{}#{part}", ind.id),
+                            text,
+                            file,
+                            spans,
+                            &format!("{iat}.{at}"),
+                        );
+                    }
+                }
+                let recommendation = ind.recommendation.as_ref().map(|r| RecommendationRule {
+                    text: r.text.clone(),
+                    priority: r.priority,
+                    group: r.group.clone().unwrap_or_else(|| ind.id.clone()),
+                });
                 let citation = ind.citation.clone().unwrap_or_else(|| c.citation.clone());
                 if let Some(versions) = self.versions(
                     &ind.when,
@@ -1182,14 +1300,16 @@ impl Loader<'_> {
                     spans,
                     &iat,
                 ) {
-                    if finding_ok && rec_ok {
+                    if finding_ok && optional_ok {
                         indicators.push(Indicator {
                             id: ind.id.clone(),
                             versions,
                             effect: ind.effect,
                             weight: ind.weight,
                             finding: ind.finding.clone(),
-                            recommendation: ind.recommendation.clone(),
+                            effort: ind.effort.clone(),
+                            shortfall: ind.shortfall.clone(),
+                            recommendation,
                             origin,
                         });
                     }

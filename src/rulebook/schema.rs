@@ -222,9 +222,20 @@ pub struct IndicatorDef {
     pub weight: u32,
     /// The finding, in house style; a Tera template with `facts` in context.
     pub finding: String,
-    /// The recommendation it implies, an imperative (required for gaps and key gaps).
+    /// A strength's effort as the intro sums it up: a gerund phrase without figures
+    /// ("increasing investigations of trafficking cases"), for what increased or was newly done.
+    /// A Tera template with `facts` in context. Strengths only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub recommendation: Option<String>,
+    pub effort: Option<String>,
+    /// A gap as an action of the government: a verb phrase in the past tense without its subject
+    /// and without figures ("decreased funding for victim services"), for intros that name
+    /// shortcomings ("Although the government meets the minimum standards, it ..."). A Tera
+    /// template with `facts` in context. Gaps and key gaps only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shortfall: Option<String>,
+    /// The recommendation it implies (required for gaps and key gaps).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recommendation: Option<RecommendationDef>,
     /// Overrides the criterion's citation when the indicator encodes a narrower provision.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub citation: Option<String>,
@@ -237,6 +248,23 @@ pub struct IndicatorDef {
     /// Dated versions (instead of `from`/`until`), oldest first, without overlaps or gaps.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub versions: Vec<RuleVersionDef>,
+}
+
+/// A gap's recommendation: its wording, how important it is, and the group it merges with.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecommendationDef {
+    /// An imperative sentence in house style ("Adopt and implement SOPs ..."); a Tera template
+    /// with `facts` in context.
+    pub text: String,
+    /// 1 is the most important. Recommendations are ordered key gaps first, then by priority,
+    /// then by the weight of their finding, then in rule order.
+    pub priority: u32,
+    /// The merge group: the recommendations of one group that apply are written as one bullet,
+    /// the most important first ("Adopt and implement SOPs ...; and proactively screen ...").
+    /// Without a group a recommendation stands alone. Kebab-case.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
 }
 
 #[derive(
