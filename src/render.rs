@@ -467,13 +467,20 @@ fn decimal_places(x: f64, places: u32) -> String {
 /// Verb phrases as one list, each verb written once: the phrases that share their first word
 /// are joined under it ("increasing investigations" and "increasing funding" become "increasing
 /// investigations and funding"), in the order each verb first appears; the groups are then
-/// joined with the serial comma, and two groups with a comma when the first holds a list.
+/// joined with the serial comma, and two groups with a comma when the first holds a list. A
+/// phrase whose object already holds the conjunction ("training law enforcement and judicial
+/// officials") keeps its verb and stands alone, so no list nests in another.
 pub fn verb_list(items: &[String], conjunction: &str) -> String {
+    let inner = format!(" {conjunction} ");
     let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
     for item in items {
         let item = item.trim();
         let (verb, rest) = item.split_once(' ').unwrap_or((item, ""));
-        match groups.iter_mut().find(|(v, _)| *v == verb) {
+        let shares = !rest.contains(&inner);
+        match groups
+            .iter_mut()
+            .find(|(v, rests)| shares && *v == verb && !rests.iter().any(|r| r.contains(&inner)))
+        {
             Some((_, rests)) if !rest.is_empty() => rests.push(rest),
             Some(_) => {}
             None => groups.push((verb, vec![rest])),
@@ -1097,7 +1104,18 @@ mod tests {
                 ]),
                 "and"
             ),
-            "training law enforcement and judicial officials, and diplomats"
+            "training law enforcement and judicial officials, and training diplomats"
+        );
+        assert_eq!(
+            verb_list(
+                &items(&[
+                    "cooperating with foreign governments",
+                    "training law enforcement and judicial officials",
+                    "training diplomatic personnel"
+                ]),
+                "and"
+            ),
+            "cooperating with foreign governments, training law enforcement and judicial officials, and training diplomatic personnel"
         );
         assert_eq!(
             verb_list(&items(&["adopting a NAP"]), "and"),

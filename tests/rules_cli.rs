@@ -137,6 +137,30 @@ const BREAKAGES: &[Breakage] = &[
         code: "overlapping-versions",
         offset: Some("          - from: ".len()),
     },
+    // A recommendation's priority starts at 1: pointed at the value.
+    Breakage {
+        file: "criteria.yaml",
+        old: "priority: 3\n          group: international-cooperation",
+        new: "priority: 0\n          group: international-cooperation",
+        code: "bad-priority",
+        offset: Some("priority: ".len()),
+    },
+    // A merge group is a kebab-case name.
+    Breakage {
+        file: "criteria.yaml",
+        old: "group: international-cooperation",
+        new: "group: International cooperation",
+        code: "bad-id",
+        offset: Some("group: ".len()),
+    },
+    // A shortfall words a gap; on a strength it is misplaced: pointed at the key.
+    Breakage {
+        file: "criteria.yaml",
+        old: "effort: \"increasing prosecutions\"",
+        new: "shortfall: \"increasing prosecutions\"",
+        code: "misplaced-wording",
+        offset: Some(0),
+    },
     // Dated versions of a param that leave a year without a value.
     Breakage {
         file: "ruleset.yaml",
@@ -207,6 +231,17 @@ fn bundled_rules_lint_clean() {
     );
 }
 
+/// `rules lint` on rules that load with warnings: exit 0, the warnings (standard error).
+fn lint_warnings(dir: &Path) -> String {
+    let out = tiercheck()
+        .args(["rules", "lint", "--rules"])
+        .arg(dir)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    stderr_of(&out)
+}
+
 #[test]
 fn a_fact_no_rule_or_template_reads_is_a_warning() {
     let (_tmp, dir) = rules_copy();
@@ -214,16 +249,30 @@ fn a_fact_no_rule_or_template_reads_is_a_warning() {
     let mut text = std::fs::read_to_string(&facts).unwrap();
     text.push_str("  - path: prevention.unread_figure\n    type: count\n    pillar: prevention\n    description: A figure nothing reads\n");
     std::fs::write(&facts, text).unwrap();
-    let out = tiercheck()
-        .args(["rules", "lint", "--rules"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let err = stderr_of(&out);
+    let err = lint_warnings(&dir);
     assert!(
         err.contains("unused-fact") && err.contains("prevention.unread_figure"),
         "{err}"
+    );
+}
+
+#[test]
+fn a_merge_group_with_one_member_is_a_warning_with_the_likely_name() {
+    let (_tmp, dir) = rules_copy();
+    let criteria = dir.join("criteria.yaml");
+    let (line, col) = edit(
+        &criteria,
+        "group: international-cooperation",
+        "group: international-cooperaton",
+    );
+    let err = lint_warnings(&dir);
+    let at = format!("criteria.yaml:{line}:{}]", col + "group: ".len());
+    assert!(
+        err.contains("lone-recommendation-group")
+            && err.contains("`international-cooperaton`")
+            && err.contains("did you mean `international-cooperation`?")
+            && err.contains(&at),
+        "expected a warning at `{at}`:\n{err}"
     );
 }
 
@@ -235,13 +284,7 @@ fn a_has_guard_on_a_fact_is_an_unnecessary_presence_test_warning() {
     let new =
         r#"when: "has(prosecution.specialized_units) && prosecution.specialized_units == true""#;
     let (line, _) = edit(&criteria, old, new);
-    let out = tiercheck()
-        .args(["rules", "lint", "--rules"])
-        .arg(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    let err = stderr_of(&out);
+    let err = lint_warnings(&dir);
     assert!(
         err.contains("unnecessary-presence-test")
             && err.contains("has(prosecution.specialized_units)")
