@@ -231,7 +231,7 @@ fn check_args(drafts: &Path, facts: Option<&Path>) -> CheckArgs {
     CheckArgs {
         drafts: vec![drafts.to_path_buf()],
         facts: facts.map(Path::to_path_buf),
-        rules: RulesArg { rules: None },
+        rules: RulesArg::default(),
         format: CheckFormat::Json,
         select: Vec::new(),
         ignore: Vec::new(),

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::commands;
+use crate::config::{Lookup, Project};
+use crate::diagnostic::Diagnostic;
 use crate::Exit;
 
 #[derive(Debug, Parser)]
@@ -77,12 +79,29 @@ pub enum RulesCommand {
     Diff(commands::diff::RulesDiffArgs),
 }
 
-/// `--rules DIR`, shared by every command that reads rules.
-#[derive(Debug, Clone, clap::Args)]
+/// `--rules DIR` and the configuration file, shared by every command that reads rules.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct RulesArg {
-    /// Rules folder to use instead of the bundled rules
+    /// Rules folder to use instead of the configured or bundled rules
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Read this configuration file instead of the nearest `tiercheck.toml` found upward
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no `tiercheck.toml`: bundled rules and templates unless flags say otherwise
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl RulesArg {
+    /// The configuration (if any) under these flags.
+    pub fn project(&self) -> Result<Project, Vec<Diagnostic>> {
+        let lookup = Lookup {
+            explicit: self.config.clone(),
+            disabled: self.no_config,
+        };
+        Ok(Project::new(lookup.load()?, self.rules.clone()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]

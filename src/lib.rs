@@ -34,6 +34,7 @@ pub mod check;
 pub mod claims;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod draft;
 pub mod evaluate;
@@ -93,6 +94,16 @@ impl Exit {
 /// Load the rules: the bundled ones, or a folder.
 pub fn load_rules(dir: Option<&Path>) -> Result<rulebook::Rulebook, Vec<Diagnostic>> {
     rulebook::Rulebook::load(dir)
+}
+
+/// The configuration and the rules it (or `--rules`) names: what every command that reads rules
+/// starts with.
+pub fn load_project_rules(
+    args: &cli::RulesArg,
+) -> Result<(config::Project, rulebook::Rulebook), Vec<Diagnostic>> {
+    let project = args.project()?;
+    let rules = load_rules(project.rules_dir())?;
+    Ok((project, rules))
 }
 
 /// Load and assess one facts file.

@@ -16,6 +16,7 @@ use crate::assessment::Assessment;
 use crate::check::suppress::{load_sidecar, Sidecar};
 use crate::check::{check_read_draft, CheckRules, Draft, FactContext, Selection};
 use crate::cli::RulesArg;
+use crate::config::{Project, RulesUsed};
 use crate::diagnostic::{self, Diagnostic, HumanStyle, JsonDiagnostic, Severity};
 use crate::evaluate::evaluate;
 use crate::facts::Facts;
@@ -90,6 +91,7 @@ pub fn run(args: &CheckArgs) -> Exit {
         let mut inputs = args.drafts.clone();
         inputs.extend(args.facts.iter().cloned());
         inputs.extend(args.rules.rules.iter().cloned());
+        inputs.extend(args.rules.config.iter().cloned());
         return crate::watch::watch(&inputs, || {
             execute(args).map(|(text, _)| vec![("check".to_string(), text)])
         });
@@ -108,7 +110,8 @@ pub fn run(args: &CheckArgs) -> Exit {
 
 /// Run `check` and return its output and exit status; `Err` when it could not run.
 pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
-    let (rulebook, rules) = load(args)?;
+    let project = args.rules.project()?;
+    let (rulebook, rules) = load(args, &project)?;
     if let Some(code) = &args.explain {
         return match rules.docs.explain(code) {
             Some(text) => Ok((text, Exit::Clean)),
@@ -126,10 +129,8 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
             }
         };
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-    };
+    let (select, ignore) = project.select_ignore(&args.select, &args.ignore);
+    let selection = Selection { select, ignore };
     let unknown: Vec<Diagnostic> = selection
         .select
         .iter()
@@ -156,13 +157,14 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
         &drafts,
         &rules,
         rulebook.as_ref(),
-        args.facts.as_deref(),
+        project.facts(args.facts.as_deref()),
         &selection,
-        args.year,
+        project.year(args.year),
     )?;
+    let used = project.rules_used();
     let text = match args.format {
-        CheckFormat::Text => human(&report, HumanStyle::detect()),
-        CheckFormat::Json => json(&report)?,
+        CheckFormat::Text => format!("{used}\n{}", human(&report, HumanStyle::detect())),
+        CheckFormat::Json => json(&report, &used)?,
         CheckFormat::Sarif => sarif_log(&report, &rules)?,
     };
     let exit = if report.has_errors() {
@@ -175,12 +177,15 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
 
 /// The check rules, and the full rulebook when facts are to be checked. The patterns start
 /// compiling on a spare core as soon as they are checked.
-fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
-    let files = match args.rules.rules.as_deref() {
+fn load(
+    args: &CheckArgs,
+    project: &Project,
+) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
+    let files = match project.rules_dir() {
         Some(d) => RuleFiles::from_dir(d)?,
         None => RuleFiles::bundled()?,
     };
-    if args.facts.is_some() {
+    if project.facts(args.facts.as_deref()).is_some() {
         let (rb, rules) = CheckRules::load_with_rulebook(&files)?;
         Ok((Some(rb), rules))
     } else {
@@ -537,7 +542,8 @@ pub fn human(report: &Report, style: HumanStyle) -> String {
 }
 
 #[derive(Serialize)]
-struct JsonReport {
+struct JsonReport<'a> {
+    rules: &'a RulesUsed,
     diagnostics: Vec<JsonDiagnostic>,
     summary: JsonSummary,
 }
@@ -549,10 +555,11 @@ struct JsonSummary {
 }
 
 /// `--format json`: `{"diagnostics": [...], "summary": {"errors", "warnings"}}`, sorted.
-pub fn json(report: &Report) -> Result<String, Vec<Diagnostic>> {
+pub fn json(report: &Report, used: &RulesUsed) -> Result<String, Vec<Diagnostic>> {
     let all = report.all();
     let s = diagnostic::Summary::of(&all);
     let r = JsonReport {
+        rules: used,
         diagnostics: all.iter().map(JsonDiagnostic::from).collect(),
         summary: JsonSummary {
             errors: s.errors,

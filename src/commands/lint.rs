@@ -1,13 +1,13 @@
 //! `tiercheck rules lint`: validate a rule set, reporting every problem at once.
 
 use crate::cli::RulesArg;
-use crate::{eprint_diagnostics, load_rules, Exit};
+use crate::{eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &RulesArg) -> Exit {
-    match load_rules(args.rules.as_deref()) {
-        Ok(mut rules) => {
+    match load_project_rules(args) {
+        Ok((project, mut rules)) => {
             // A fact no rule reads may still be read by the narrative templates.
-            if let Ok(templates) = crate::draft::Templates::load(None) {
+            if let Ok(templates) = crate::draft::Templates::load(project.templates_dir(None)) {
                 rules.warnings.retain(|w| {
                     w.code != "unused-fact"
                         || !w
@@ -22,6 +22,7 @@ pub fn run(args: &RulesArg) -> Exit {
             }
             let n = rules.indicators().count();
             let t = rules.tier_rules().count();
+            crate::outln!("{}", project.rules_used());
             crate::outln!(
                 "rules `{}` ({}) are valid: {} facts, {} standards, {} criteria, {} indicators, {} signals, {} tier rules, {} warnings",
                 rules.name,

@@ -6,10 +6,10 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::ruletest::{self, Roots};
-use crate::{eprint_diagnostics, load_rules, Exit};
+use crate::{eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &RulesTestArgs) -> Exit {
-    let rules = match load_rules(args.rules.rules.as_deref()) {
+    let (project, rules) = match load_project_rules(&args.rules) {
         Ok(r) => r,
         Err(ds) => {
             eprint_diagnostics(&ds);
@@ -24,11 +24,7 @@ pub fn run(args: &RulesTestArgs) -> Exit {
             rules.files.root
         );
     }
-    let cases = match ruletest::load(
-        &rules,
-        &files,
-        &Roots::for_rules(args.rules.rules.as_deref()),
-    ) {
+    let cases = match ruletest::load(&rules, &files, &Roots::for_rules(project.rules_dir())) {
         Ok(c) => c,
         Err(ds) => {
             let n = ds.iter().filter(|d| d.is_error()).count();
@@ -38,6 +34,7 @@ pub fn run(args: &RulesTestArgs) -> Exit {
         }
     };
     let report = ruletest::run(&rules, &cases);
+    crate::outln!("{}", project.rules_used());
 
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let mut exit = Exit::Clean;
