@@ -58,6 +58,20 @@ pub enum Command {
         after_help = "Examples:\n  tiercheck schema facts > facts.schema.json\n  tiercheck schema rules criteria\n  tiercheck schema --write rules/schema"
     )]
     Schema(commands::schema::SchemaArgs),
+    /// List every check code of `check` with its kind, severity, whether it has a safe fix, and its summary
+    #[command(after_help = "Examples:\n  tiercheck codes\n  tiercheck codes --format json")]
+    Codes(commands::codes::CodesArgs),
+    /// List the facts catalog: every fact a facts file can state, with its type and description
+    #[command(after_help = "Examples:\n  tiercheck facts\n  tiercheck facts --format json")]
+    Facts(commands::codes::FactsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  tiercheck completions bash > ~/.local/share/bash-completion/completions/tiercheck\n  tiercheck completions zsh > ~/.zfunc/_tiercheck"
+    )]
+    Completions(commands::shell::CompletionsArgs),
+    /// Print the man page (roff) of tiercheck
+    #[command(after_help = "Example:\n  tiercheck man > tiercheck.1 && man ./tiercheck.1")]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -66,7 +80,7 @@ pub enum RulesCommand {
     #[command(
         after_help = "Examples:\n  tiercheck rules lint\n  tiercheck rules lint --rules my-rules/"
     )]
-    Lint(RulesArg),
+    Lint(commands::lint::LintArgs),
     /// Run the rule test cases of <rules>/tests/*.yaml; exit 0 all pass, 1 failures (or uncovered rules with --coverage), 2 could not run
     #[command(
         after_help = "Examples:\n  tiercheck rules test\n  tiercheck rules test --rules my-rules/ --coverage"
@@ -133,6 +147,9 @@ pub struct ExplainArgs {
     pub facts: PathBuf,
     #[command(flatten)]
     pub rules: RulesArg,
+    /// Output format: the trace as text, or the assessment (trace, indicators, evidence) as JSON
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
 }
 
 /// Parse arguments and run the command.
@@ -147,5 +164,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(a) => commands::schema::run(&a),
         Command::Check(a) => commands::check::run(&a),
         Command::Extract(a) => commands::extract::run(&a),
+        Command::Codes(a) => commands::codes::run_codes(&a),
+        Command::Facts(a) => commands::codes::run_facts(&a),
+        Command::Completions(a) => commands::shell::completions(&a),
+        Command::Man => commands::shell::man(),
     }
 }

@@ -247,6 +247,7 @@ impl StyleRules {
                 r.examples.good.join(" | ")
             )),
             facts: false,
+            fix: None,
             help: IndexMap::new(),
         })
     }

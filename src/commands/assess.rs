@@ -90,6 +90,15 @@ fn json(assessments: &[Assessment], used: &RulesUsed) -> serde_json::Result<Stri
     serde_json::to_string_pretty(&all)
 }
 
+/// One assessment as JSON, saying which rules assessed it (`explain --format json`).
+pub fn json_one(a: &Assessment, used: &RulesUsed) -> serde_json::Result<String> {
+    let mut v = serde_json::to_value(a)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("rules".into(), serde_json::to_value(used)?);
+    }
+    serde_json::to_string_pretty(&v)
+}
+
 /// `assess --watch`: re-assess on every save of the facts (their previous-year files too) or
 /// of the `--rules` folder, and print what changed in each file's output.
 fn watch(args: &AssessArgs) -> Exit {
