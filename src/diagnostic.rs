@@ -68,6 +68,18 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Further places that explain this one (e.g. the first of two duplicates).
     pub related: Vec<(Location, String)>,
+    /// The edit that resolves it, when the rule that found it gives one (`check --fix`).
+    pub fix: Option<Fix>,
+}
+
+/// An edit of a finding's own span: its text, as the check read it, becomes `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The text the check matched; the edit applies only where the file still reads so.
+    pub matched: String,
+    pub replacement: String,
+    /// `safe` fixes are applied by `--fix`; the others only with `--unsafe-fixes`.
+    pub safe: bool,
 }
 
 impl Diagnostic {
@@ -80,7 +92,13 @@ impl Diagnostic {
             location: None,
             label: None,
             related: Vec::new(),
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {

@@ -27,6 +27,8 @@
 //! - The rule editor's tools: [`ruletest`] runs `rules/tests/*.yaml` with coverage, [`impact`]
 //!   compares two assessments for `rules diff`, [`jsonschema`] generates the editors' schemas
 //!   (`rules/schema/`), [`watch`] re-runs a command on save and prints what changed.
+//! - [`config`] finds and reads `tiercheck.toml`; [`fix`] applies the certain fixes of `check`'s
+//!   findings to a draft as written (`--fix`, `--diff`).
 
 pub mod assessment;
 pub mod bundle;
@@ -41,6 +43,7 @@ pub mod evaluate;
 pub mod expr;
 pub mod extract;
 pub mod facts;
+pub mod fix;
 pub mod impact;
 pub mod jsonschema;
 pub mod narrative;

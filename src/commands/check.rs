@@ -65,6 +65,23 @@ pub struct CheckArgs {
     /// previous reporting period, and drafts paired with facts of that year
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
+    #[command(flatten)]
+    pub fix: FixArgs,
+}
+
+/// `--fix`, `--diff`, `--unsafe-fixes`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FixArgs {
+    /// Apply the fixes the rules mark safe (`tiercheck codes` lists them), rewriting the drafts
+    /// atomically, then report what remains; `.docx` and `.html` drafts are never rewritten
+    #[arg(long, conflicts_with_all = ["explain", "watch"])]
+    pub fix: bool,
+    /// Print the fixes as a unified diff without writing (exit 1 when there is any)
+    #[arg(long, conflicts_with_all = ["explain", "watch"])]
+    pub diff: bool,
+    /// With `--fix` or `--diff`, also the fixes that need a writer's look (`unsafe`)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
 /// The result of checking a set of drafts.
@@ -153,14 +170,41 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
         return Err(unknown);
     }
     let drafts = expand_inputs(&args.drafts, DRAFT_EXTENSIONS)?;
-    let report = check_paths(
-        &drafts,
-        &rules,
-        rulebook.as_ref(),
-        project.facts(args.facts.as_deref()),
-        &selection,
-        project.year(args.year),
-    )?;
+    let run = || {
+        check_paths(
+            &drafts,
+            &rules,
+            rulebook.as_ref(),
+            project.facts(args.facts.as_deref()),
+            &selection,
+            project.year(args.year),
+        )
+    };
+    let mut report = run()?;
+    if args.fix.fix || args.fix.diff {
+        let mode = crate::fix::Mode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        let (fixed, problems) = crate::fix::fix_drafts(&report.files, mode, !args.fix.diff);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let edits: usize = fixed.iter().map(|f| f.edits).sum();
+        if args.fix.diff {
+            let diff: String = fixed.iter().map(|f| f.diff.as_str()).collect();
+            let exit = if edits > 0 {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            };
+            return Ok((diff, exit));
+        }
+        if edits > 0 {
+            report = run()?;
+        }
+        let files = fixed.iter().filter(|f| f.edits > 0).count();
+        eprintln!("fixed {edits} finding(s) in {files} draft(s)");
+    }
     let used = project.rules_used();
     let text = match args.format {
         CheckFormat::Text => format!("{used}\n{}", human(&report, HumanStyle::detect())),
