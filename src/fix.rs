@@ -184,7 +184,7 @@ mod tests {
                 replacement: "In May 2021".into(),
             },
             Edit {
-                span: 15..23,
+                span: 15..25,
                 replacement: "re-opened".into(),
             },
         ];
