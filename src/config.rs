@@ -204,7 +204,7 @@ fn lowercase_first(s: &str) -> String {
 }
 
 /// Where a setting came from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Origin {
     /// Compiled into the binary.
@@ -216,7 +216,7 @@ pub enum Origin {
 }
 
 /// The rules a command used, for its text header and its JSON output.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct RulesUsed {
     /// `bundled`, or the folder.
     pub rules: String,

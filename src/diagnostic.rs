@@ -162,7 +162,8 @@ impl Diagnostic {
         Some((line, column, end_line, end_column))
     }
 
-    fn sort_key(&self) -> (String, usize, usize, Severity, String, String) {
+    /// The order of output: file, position, severity, code, message.
+    pub fn sort_key(&self) -> (String, usize, usize, Severity, String, String) {
         let (start, end) = self
             .location
             .as_ref()
@@ -414,37 +415,6 @@ pub fn render_human_all(diagnostics: &[Diagnostic], style: HumanStyle) -> String
         out.push('\n');
     }
     out
-}
-
-/// The JSON shape of one diagnostic (the `check --format json` contract).
-#[derive(Debug, Clone, Serialize)]
-pub struct JsonDiagnostic {
-    pub file: String,
-    pub code: String,
-    pub severity: Severity,
-    pub message: String,
-    pub line: usize,
-    pub column: usize,
-    pub end_line: usize,
-    pub end_column: usize,
-    pub help: Option<String>,
-}
-
-impl From<&Diagnostic> for JsonDiagnostic {
-    fn from(d: &Diagnostic) -> Self {
-        let (line, column, end_line, end_column) = d.line_cols().unwrap_or((0, 0, 0, 0));
-        JsonDiagnostic {
-            file: d.file_name().to_string(),
-            code: d.code.clone(),
-            severity: d.severity,
-            message: d.message.clone(),
-            line,
-            column,
-            end_line,
-            end_column,
-            help: d.help.clone(),
-        }
-    }
 }
 
 #[cfg(test)]

@@ -29,6 +29,8 @@
 //!   (`rules/schema/`), [`watch`] re-runs a command on save and prints what changed.
 //! - [`config`] finds and reads `tiercheck.toml`; [`fix`] applies the certain fixes of `check`'s
 //!   findings to a draft as written (`--fix`, `--diff`).
+//! - Machine-readable output: [`output_json`] owns the JSON documents' shapes and their schemas,
+//!   [`sarif`] the SARIF log of `check`.
 
 pub mod assessment;
 pub mod bundle;
@@ -48,11 +50,13 @@ pub mod impact;
 pub mod jsonschema;
 pub mod narrative;
 pub mod normalize;
+pub mod output_json;
 pub mod pattern;
 pub mod prefilter;
 pub mod render;
 pub mod rulebook;
 pub mod ruletest;
+pub mod sarif;
 pub mod source;
 pub mod stdout;
 pub mod watch;
@@ -72,11 +76,16 @@ pub enum Exit {
 
 impl Exit {
     pub fn code(self) -> std::process::ExitCode {
-        std::process::ExitCode::from(match self {
+        std::process::ExitCode::from(self.number())
+    }
+
+    /// The exit status as a number: 0, 1 or 2.
+    pub fn number(self) -> u8 {
+        match self {
             Exit::Clean => 0,
             Exit::Findings => 1,
             Exit::Failed => 2,
-        })
+        }
     }
 
     /// The worse of two outcomes.

@@ -371,12 +371,30 @@ pub fn check_read_draft(
     selection: &Selection,
     sidecar: Option<&suppress::Sidecar>,
 ) -> Vec<Diagnostic> {
+    check_read_draft_with_suppressed(draft, rules, facts, selection, sidecar).0
+}
+
+/// [`check_read_draft`], also returning the findings an accepted exception suppressed (for
+/// outputs that report suppressions), sorted.
+pub fn check_read_draft_with_suppressed(
+    draft: &Draft,
+    rules: &CheckRules,
+    facts: Option<&FactContext<'_>>,
+    selection: &Selection,
+    sidecar: Option<&suppress::Sidecar>,
+) -> (Vec<Diagnostic>, Vec<suppress::Suppressed>) {
     let mut ds = run_checks(draft, rules, facts);
     ds.retain(|d| selection.allows(&d.code, &rules.docs));
-    let mut ds = suppress::apply(ds, draft, sidecar, rules, selection);
+    let (mut ds, mut suppressed) = suppress::apply(ds, draft, sidecar, rules, selection);
     draft.source.restore(&mut ds);
+    for s in &mut suppressed {
+        draft
+            .source
+            .restore(std::slice::from_mut(&mut s.diagnostic));
+    }
     crate::diagnostic::sort(&mut ds);
-    ds
+    suppressed.sort_by_cached_key(|s| s.diagnostic.sort_key());
+    (ds, suppressed)
 }
 
 /// Every code the Rust check kinds can emit (the language rules' codes come from style.yaml).

@@ -74,15 +74,27 @@ pub fn load_sidecar(draft: &Path) -> Result<Option<Sidecar>, Vec<Diagnostic>> {
     Ok(Some(Sidecar { file, entries }))
 }
 
-/// Drop suppressed diagnostics; report unused suppressions and those without a reason. Spans are
-/// those of the normalized draft; a sidecar's `line` and `text` are those of the file as written.
+/// A finding an accepted exception covers: not reported as a finding, but kept for outputs that
+/// list suppressions (SARIF) with the reason the exception gives.
+#[derive(Debug, Clone)]
+pub struct Suppressed {
+    pub diagnostic: Diagnostic,
+    /// The reason written with the exception (empty when it gives none).
+    pub reason: String,
+    /// A comment in the draft (true) or a sidecar entry (false).
+    pub in_source: bool,
+}
+
+/// Split off suppressed diagnostics; report unused suppressions and those without a reason.
+/// Returns the diagnostics to report and the suppressed ones. Spans are those of the normalized
+/// draft; a sidecar's `line` and `text` are those of the file as written.
 pub fn apply(
     diagnostics: Vec<Diagnostic>,
     draft: &Draft,
     sidecar: Option<&Sidecar>,
     rules: &CheckRules,
     selection: &Selection,
-) -> Vec<Diagnostic> {
+) -> (Vec<Diagnostic>, Vec<Suppressed>) {
     let n = &draft.narrative;
     let mut used_directive: Vec<Vec<bool>> = n
         .directives
@@ -91,13 +103,15 @@ pub fn apply(
         .collect();
     let mut used_entry = vec![false; sidecar.map_or(0, |s| s.entries.len())];
     let mut out = Vec::new();
+    let mut suppressed_out = Vec::new();
     for d in diagnostics {
         let Some(loc) = &d.location else {
             out.push(d);
             continue;
         };
         let at = loc.span.start;
-        let mut suppressed = false;
+        // The first exception that covers the finding gives its reason.
+        let mut suppressed: Option<(String, bool)> = None;
         for (i, dir) in n.directives.iter().enumerate() {
             let covers = dir
                 .covers
@@ -108,7 +122,7 @@ pub fn apply(
             }
             if let Some(j) = dir.codes.iter().position(|c| *c == d.code) {
                 used_directive[i][j] = true;
-                suppressed = true;
+                suppressed.get_or_insert_with(|| (dir.reason.trim().to_string(), true));
             }
         }
         if let Some(sc) = sidecar {
@@ -121,12 +135,19 @@ pub fn apply(
                         .is_none_or(|t| line_text.contains(t.as_str()))
                 {
                     used_entry[i] = true;
-                    suppressed = true;
+                    suppressed.get_or_insert_with(|| {
+                        (e.reason.as_deref().unwrap_or("").trim().to_string(), false)
+                    });
                 }
             }
         }
-        if !suppressed {
-            out.push(d);
+        match suppressed {
+            None => out.push(d),
+            Some((reason, in_source)) => suppressed_out.push(Suppressed {
+                diagnostic: d,
+                reason,
+                in_source,
+            }),
         }
     }
 
@@ -195,5 +216,5 @@ pub fn apply(
             }
         }
     }
-    out
+    (out, suppressed_out)
 }

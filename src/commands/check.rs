@@ -9,15 +9,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 
 use clap::ValueEnum;
-use serde::Serialize;
-use serde_sarif::sarif;
 
 use crate::assessment::Assessment;
-use crate::check::suppress::{load_sidecar, Sidecar};
-use crate::check::{check_read_draft, CheckRules, Draft, FactContext, Selection};
+use crate::check::suppress::{load_sidecar, Sidecar, Suppressed};
+use crate::check::{check_read_draft_with_suppressed, CheckRules, Draft, FactContext, Selection};
 use crate::cli::RulesArg;
 use crate::config::{Project, RulesUsed};
-use crate::diagnostic::{self, Diagnostic, HumanStyle, JsonDiagnostic, Severity};
+use crate::diagnostic::{self, Diagnostic, HumanStyle};
 use crate::evaluate::evaluate;
 use crate::facts::Facts;
 use crate::rulebook::{RuleFiles, Rulebook};
@@ -89,6 +87,10 @@ pub struct FixArgs {
 pub struct Report {
     /// Each draft with its diagnostics, by file name.
     pub files: BTreeMap<String, Vec<Diagnostic>>,
+    /// Each draft's findings that an accepted exception covers, by file name.
+    pub suppressed: BTreeMap<String, Vec<Suppressed>>,
+    /// Why drafts (or their facts) could not be checked: the run fails (exit 2).
+    pub failed: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -120,6 +122,23 @@ pub fn run(args: &CheckArgs) -> Exit {
         }
         Err(ds) => {
             eprint_diagnostics(&ds);
+            // Machine-readable output is a complete document even when nothing could be checked.
+            let failed = Report {
+                failed: ds,
+                ..Report::default()
+            };
+            let project = args.rules.project().ok();
+            let used = project.as_ref().map(Project::rules_used);
+            let root = project
+                .as_ref()
+                .map_or_else(|| PathBuf::from("."), project_root);
+            match args.format {
+                CheckFormat::Text => {}
+                CheckFormat::Json => crate::out!("{}", json(&failed, used.as_ref())),
+                CheckFormat::Sarif => {
+                    crate::out!("{}", sarif_log(&failed, None, &root, Exit::Failed))
+                }
+            }
             Exit::Failed
         }
     }
@@ -170,8 +189,9 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
         return Err(unknown);
     }
     let drafts = expand_inputs(&args.drafts, DRAFT_EXTENSIONS)?;
+    let root = project_root(&project);
     let run = || {
-        check_paths(
+        check_paths_partial(
             &drafts,
             &rules,
             rulebook.as_ref(),
@@ -180,8 +200,8 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
             project.year(args.year),
         )
     };
-    let mut report = run()?;
-    if args.fix.fix || args.fix.diff {
+    let mut report = run();
+    if (args.fix.fix || args.fix.diff) && report.failed.is_empty() {
         let mode = crate::fix::Mode {
             unsafe_fixes: args.fix.unsafe_fixes,
         };
@@ -200,22 +220,29 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
             return Ok((diff, exit));
         }
         if edits > 0 {
-            report = run()?;
+            report = run();
         }
         let files = fixed.iter().filter(|f| f.edits > 0).count();
         eprintln!("fixed {edits} finding(s) in {files} draft(s)");
     }
     let used = project.rules_used();
-    let text = match args.format {
-        CheckFormat::Text => format!("{used}\n{}", human(&report, HumanStyle::detect())),
-        CheckFormat::Json => json(&report, &used)?,
-        CheckFormat::Sarif => sarif_log(&report, &rules)?,
-    };
-    let exit = if report.has_errors() {
+    let exit = if !report.failed.is_empty() {
+        Exit::Failed
+    } else if report.has_errors() {
         Exit::Findings
     } else {
         Exit::Clean
     };
+    let text = match args.format {
+        CheckFormat::Text if !report.failed.is_empty() => return Err(report.failed),
+        CheckFormat::Text => format!("{used}\n{}", human(&report, HumanStyle::detect())),
+        CheckFormat::Json => json(&report, Some(&used)),
+        CheckFormat::Sarif => sarif_log(&report, Some(&rules), &root, exit),
+    };
+    // The document holds what could be checked; why the rest could not goes to standard error too.
+    if !report.failed.is_empty() {
+        eprint_diagnostics(&report.failed);
+    }
     Ok((text, exit))
 }
 
@@ -240,12 +267,6 @@ fn load(
 }
 
 /// Check every draft. Fatal problems (a draft or facts file that cannot be read) stop the run.
-///
-/// Drafts are independent, so they are checked on every core, each worker taking the next draft
-/// from a shared queue, and merged in file order. It runs in two passes: the first reads each
-/// draft (text, sidecar, narrative, claims) and pairs it with its facts file; the second loads
-/// and assesses each facts file once however many drafts pair with it, checks the drafts, and
-/// drops each facts file's assessment as soon as its last draft is checked.
 pub fn check_paths(
     drafts: &[PathBuf],
     rules: &CheckRules,
@@ -254,6 +275,30 @@ pub fn check_paths(
     selection: &Selection,
     year: Option<i32>,
 ) -> Result<Report, Vec<Diagnostic>> {
+    let report = check_paths_partial(drafts, rules, rulebook, facts, selection, year);
+    if report.failed.is_empty() {
+        Ok(report)
+    } else {
+        Err(report.failed)
+    }
+}
+
+/// Check every draft that can be read; why the others could not be checked is in
+/// [`Report::failed`].
+///
+/// Drafts are independent, so they are checked on every core, each worker taking the next draft
+/// from a shared queue, and merged in file order. It runs in two passes: the first reads each
+/// draft (text, sidecar, narrative, claims) and pairs it with its facts file; the second loads
+/// and assesses each facts file once however many drafts pair with it, checks the drafts, and
+/// drops each facts file's assessment as soon as its last draft is checked.
+pub fn check_paths_partial(
+    drafts: &[PathBuf],
+    rules: &CheckRules,
+    rulebook: Option<&Rulebook>,
+    facts: Option<&Path>,
+    selection: &Selection,
+    year: Option<i32>,
+) -> Report {
     let read: Vec<Result<ReadDraft, Vec<Diagnostic>>> =
         on_every_core(drafts.iter().collect(), |path| {
             read_draft(path, rules, rulebook.and(facts), year)
@@ -263,20 +308,18 @@ pub fn check_paths(
         check_read(r?, rules, rulebook, selection, &assessed)
     });
     let mut report = Report::default();
-    let mut fatal = Vec::new();
     for r in results {
         match r {
-            Ok((name, ds)) => {
+            Ok((name, ds, suppressed)) => {
+                if !suppressed.is_empty() {
+                    report.suppressed.insert(name.clone(), suppressed);
+                }
                 report.files.insert(name, ds);
             }
-            Err(mut ds) => fatal.append(&mut ds),
+            Err(mut ds) => report.failed.append(&mut ds),
         }
     }
-    if fatal.is_empty() {
-        Ok(report)
-    } else {
-        Err(fatal)
-    }
+    report
 }
 
 /// `work` applied to every item on every core (at most 8 threads), each thread taking the next
@@ -325,8 +368,8 @@ where
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// A draft's name and diagnostics, or why it could not be checked.
-type DraftResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
+/// A draft's name, diagnostics and suppressed findings, or why it could not be checked.
+type DraftResult = Result<(String, Vec<Diagnostic>, Vec<Suppressed>), Vec<Diagnostic>>;
 
 /// A draft read and paired, waiting for its facts.
 struct ReadDraft {
@@ -351,7 +394,7 @@ fn check_read(
         sidecar,
         facts,
     } = r;
-    let mut ds = match (&facts, rulebook) {
+    let (mut ds, suppressed) = match (&facts, rulebook) {
         (Pairing::Found(path), Some(rb)) => {
             let entry = assessed.get(path, rb);
             assessed.done(path);
@@ -361,14 +404,14 @@ fn check_read(
                 assessment: &entry.assessment,
                 rulebook: rb,
             };
-            check_read_draft(&draft, rules, Some(&ctx), selection, sidecar.as_ref())
+            check_read_draft_with_suppressed(&draft, rules, Some(&ctx), selection, sidecar.as_ref())
         }
-        _ => check_read_draft(&draft, rules, None, selection, sidecar.as_ref()),
+        _ => check_read_draft_with_suppressed(&draft, rules, None, selection, sidecar.as_ref()),
     };
     if let Pairing::Missing(d) = facts {
         ds.push(*d);
     }
-    Ok((name, ds))
+    Ok((name, ds, suppressed))
 }
 
 /// The facts file of a draft.
@@ -585,143 +628,36 @@ pub fn human(report: &Report, style: HumanStyle) -> String {
     out
 }
 
-#[derive(Serialize)]
-struct JsonReport<'a> {
-    rules: &'a RulesUsed,
-    diagnostics: Vec<JsonDiagnostic>,
-    summary: JsonSummary,
+/// `--format json`: the `check` document (`crate::output_json::check`).
+pub fn json(report: &Report, used: Option<&RulesUsed>) -> String {
+    crate::output_json::pretty(&crate::output_json::check(
+        &report.files,
+        &report.failed,
+        used,
+    ))
 }
 
-#[derive(Serialize)]
-struct JsonSummary {
-    errors: usize,
-    warnings: usize,
+/// `--format sarif`: the SARIF log (`crate::sarif`), URIs relative to the project root.
+pub fn sarif_log(report: &Report, rules: Option<&CheckRules>, root: &Path, exit: Exit) -> String {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let log = crate::sarif::log(&crate::sarif::SarifInput {
+        files: &report.files,
+        suppressed: &report.suppressed,
+        failed: &report.failed,
+        docs: rules.map(|r| &r.docs),
+        base: &cwd.join(root),
+        cwd: &cwd,
+        exit_code: exit.number(),
+    });
+    crate::output_json::pretty(&log)
 }
 
-/// `--format json`: `{"diagnostics": [...], "summary": {"errors", "warnings"}}`, sorted.
-pub fn json(report: &Report, used: &RulesUsed) -> Result<String, Vec<Diagnostic>> {
-    let all = report.all();
-    let s = diagnostic::Summary::of(&all);
-    let r = JsonReport {
-        rules: used,
-        diagnostics: all.iter().map(JsonDiagnostic::from).collect(),
-        summary: JsonSummary {
-            errors: s.errors,
-            warnings: s.warnings,
-        },
-    };
-    serde_json::to_string_pretty(&r)
-        .map(|t| t + "\n")
-        .map_err(|e| {
-            vec![Diagnostic::error(
-                "internal-error",
-                format!("cannot write JSON: {e}"),
-            )]
-        })
-}
-
-/// `--format sarif`: SARIF 2.1.0 with a rules table of every check code.
-pub fn sarif_log(report: &Report, rules: &CheckRules) -> Result<String, Vec<Diagnostic>> {
-    let docs: Vec<_> = rules.docs.all().collect();
-    let index: BTreeMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.code.as_str(), i))
-        .collect();
-    let level = |s: Severity| match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    };
-    let descriptors: Vec<sarif::ReportingDescriptor> = docs
-        .iter()
-        .map(|d| {
-            sarif::ReportingDescriptor::builder()
-                .id(d.code.clone())
-                .name(d.code.clone())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(d.title.clone())
-                        .build(),
-                )
-                .full_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(d.why.clone())
-                        .build(),
-                )
-                .default_configuration(
-                    sarif::ReportingConfiguration::builder()
-                        .level(serde_json::Value::String(level(d.severity).to_string()))
-                        .build(),
-                )
-                .build()
-        })
-        .collect();
-    let results: Vec<sarif::Result> = report
-        .all()
-        .iter()
-        .map(|d| {
-            let mut r = sarif::Result::builder()
-                .rule_id(d.code.clone())
-                .message(
-                    sarif::Message::builder()
-                        .text(match &d.help {
-                            Some(h) => format!("{} ({h})", d.message),
-                            None => d.message.clone(),
-                        })
-                        .build(),
-                )
-                .level(match d.severity {
-                    Severity::Error => sarif::ResultLevel::Error,
-                    Severity::Warning => sarif::ResultLevel::Warning,
-                    Severity::Info => sarif::ResultLevel::Note,
-                })
-                .build();
-            if let Some(i) = index.get(d.code.as_str()) {
-                r.rule_index = Some(*i as i64);
-            }
-            if let Some((line, column, end_line, end_column)) = d.line_cols() {
-                let region = sarif::Region::builder()
-                    .start_line(line as i64)
-                    .start_column(column as i64)
-                    .end_line(end_line as i64)
-                    .end_column(end_column as i64)
-                    .build();
-                let physical = sarif::PhysicalLocation::builder()
-                    .artifact_location(
-                        sarif::ArtifactLocation::builder()
-                            .uri(d.file_name().replace('\\', "/"))
-                            .build(),
-                    )
-                    .region(region)
-                    .build();
-                r.locations = Some(vec![sarif::Location::builder()
-                    .physical_location(physical)
-                    .build()]);
-            }
-            r
-        })
-        .collect();
-    let driver = sarif::ToolComponent::builder()
-        .name("tiercheck")
-        .version(env!("CARGO_PKG_VERSION"))
-        .rules(descriptors)
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    let log = sarif::Sarif::builder()
-        .version(serde_json::Value::String("2.1.0".to_string()))
-        .schema(sarif::SCHEMA_URL)
-        .runs(vec![run])
-        .build();
-    serde_json::to_string_pretty(&log)
-        .map(|t| t + "\n")
-        .map_err(|e| {
-            vec![Diagnostic::error(
-                "internal-error",
-                format!("cannot write SARIF: {e}"),
-            )]
-        })
+/// The project root SARIF URIs are relative to: the configuration's `root`, else the current
+/// folder.
+fn project_root(project: &Project) -> PathBuf {
+    project
+        .config
+        .as_ref()
+        .and_then(|c| c.root.clone())
+        .unwrap_or_else(|| PathBuf::from("."))
 }

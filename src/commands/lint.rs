@@ -3,7 +3,8 @@
 use serde_json::json;
 
 use crate::cli::{RulesArg, TextOrJson};
-use crate::diagnostic::{self, Diagnostic, JsonDiagnostic};
+use crate::diagnostic::{self, Diagnostic};
+use crate::output_json::JsonDiagnostic;
 use crate::{eprint_diagnostics, load_project_rules, Exit};
 
 #[derive(Debug, clap::Args)]

@@ -6,7 +6,8 @@
 
 use crate::cli::TextOrJson;
 use crate::config::Project;
-use crate::diagnostic::{Diagnostic, JsonDiagnostic};
+use crate::diagnostic::Diagnostic;
+use crate::output_json::JsonDiagnostic;
 use crate::rulebook::Rulebook;
 use crate::ruletest::{self, Roots};
 use crate::{eprint_diagnostics, load_project_rules, Exit};
