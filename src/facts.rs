@@ -21,6 +21,49 @@ use crate::yaml::{self, did_you_mean, SpanIndex};
 /// The literal a facts file uses for "the government gave no data".
 pub const NOT_REPORTED: &str = "not_reported";
 
+/// The largest count a facts file may give: 2^53 - 1, the largest whole number every JSON
+/// reader (JavaScript's included) holds exactly, so a count reads back as written.
+pub const MAX_COUNT: u64 = (1 << 53) - 1;
+
+/// A whole number as JSON Schema's `integer` reads it: `27`, and `27.0` (a YAML language server
+/// cannot tell them apart); `None` for a fraction, text or anything else.
+fn whole(node: &Yaml) -> Option<i128> {
+    let Yaml::Number(n) = node else { return None };
+    if let Some(u) = n.as_u64() {
+        return Some(i128::from(u));
+    }
+    if let Some(i) = n.as_i64() {
+        return Some(i128::from(i));
+    }
+    // Beyond 2^100 the number is out of every range anyway; the cast is exact below it.
+    n.as_f64()
+        .filter(|f| f.fract() == 0.0 && f.abs() < 1e30)
+        .map(|f| f as i128)
+}
+
+/// `year:`, `period:` and history years: whole numbers, `2022.0` included (see [`whole`]);
+/// anything else is a located error.
+fn whole_year(
+    node: &Yaml,
+    at: &str,
+    file: &Arc<SourceFile>,
+    spans: &SpanIndex,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<i64> {
+    let year = whole(node).and_then(|n| i64::try_from(n).ok());
+    if year.is_none() {
+        problems.push(
+            Diagnostic::error(
+                "wrong-type",
+                format!("expected a whole number in `{at}`, found `{}`", show(node)),
+            )
+            .at(file, spans.value_span(at))
+            .with_help("write a year such as `2022`"),
+        );
+    }
+    year
+}
+
 /// A money amount: local amount and currency, with its USD equivalent when known.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Money {
@@ -114,9 +157,9 @@ pub struct Facts {
 #[serde(deny_unknown_fields)]
 struct FactsFileRaw {
     country: String,
-    year: i64,
+    year: Yaml,
     #[serde(default)]
-    period: Option<i64>,
+    period: Option<Yaml>,
     #[serde(default)]
     history: Vec<HistoryRaw>,
     #[serde(default)]
@@ -130,7 +173,7 @@ struct FactsFileRaw {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HistoryRaw {
-    year: i64,
+    year: Yaml,
     tier: Yaml,
     #[serde(default)]
     waiver: bool,
@@ -166,24 +209,45 @@ impl Facts {
     ) -> Result<Facts, Vec<Diagnostic>> {
         let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load(file)?;
         let mut problems = Vec::new();
+        let Some(year) = whole_year(&raw.year, "year", file, &spans, &mut problems) else {
+            return Err(problems);
+        };
+        let raw_period = match &raw.period {
+            Some(p) => whole_year(p, "period", file, &spans, &mut problems),
+            None => None,
+        };
+        let history_years: Vec<Option<i64>> = raw
+            .history
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                whole_year(
+                    &h.year,
+                    &format!("history[{i}].year"),
+                    file,
+                    &spans,
+                    &mut problems,
+                )
+            })
+            .collect();
         let catalog = &rules.catalog;
 
         // The rules' range of report years when they give one, else a plausibility check.
         if let Some(y) = &rules.report_years {
             let last = current_year() + y.ahead;
-            if raw.year < y.first || raw.year > last {
+            if year < y.first || year > last {
                 problems.push(
                     Diagnostic::error(
                         "bad-report-year",
-                        if raw.year < y.first {
+                        if year < y.first {
                             format!(
                                 "there is no {} report: the first report is {}",
-                                raw.year, y.first
+                                year, y.first
                             )
                         } else {
                             format!(
                                 "the {} report is too far ahead: reports run to {last}",
-                                raw.year
+                                year
                             )
                         },
                     )
@@ -194,19 +258,36 @@ impl Facts {
                     )),
                 );
             }
-        } else if !YEAR_RANGE.contains(&raw.year) {
+        } else if !YEAR_RANGE.contains(&year) {
             problems.push(
                 Diagnostic::error(
                     "wrong-type",
-                    format!("`{}` is not a plausible report year", raw.year),
+                    format!("`{}` is not a plausible report year", year),
                 )
                 .at(file, spans.value_span("year")),
             );
         }
-        let period = raw.period.unwrap_or(raw.year - 1);
+        if let Some(p) = raw_period.filter(|p| !YEAR_RANGE.contains(p)) {
+            problems.push(
+                Diagnostic::error(
+                    "wrong-type",
+                    format!("`{p}` is not a plausible reporting period"),
+                )
+                .at(file, spans.value_span("period"))
+                .with_help(format!(
+                    "the period is the year the figures are about, from {} to {}",
+                    YEAR_RANGE.start(),
+                    YEAR_RANGE.end()
+                )),
+            );
+        }
+        let period = raw_period.unwrap_or(year - 1);
         let mut history = Vec::new();
         for (i, h) in raw.history.iter().enumerate() {
             let at = format!("history[{i}]");
+            let Some(h_year) = history_years[i] else {
+                continue;
+            };
             let tier = match &h.tier {
                 Yaml::String(s) => s.clone(),
                 Yaml::Number(n) => n.to_string(),
@@ -228,35 +309,32 @@ impl Facts {
                 });
                 problems.push(d);
             }
-            if h.year >= raw.year || !YEAR_RANGE.contains(&h.year) {
+            if h_year >= year || !YEAR_RANGE.contains(&h_year) {
                 problems.push(
                     Diagnostic::error(
                         "bad-history",
                         format!(
                             "history year `{}` is not before the report year `{}`",
-                            h.year, raw.year
+                            h_year, year
                         ),
                     )
                     .at(file, spans.value_span(&format!("{at}.year"))),
                 );
             }
-            if let Some(first) = raw.history[..i].iter().position(|o| o.year == h.year) {
+            if let Some(first) = history_years[..i].iter().position(|o| *o == Some(h_year)) {
                 problems.push(
-                    Diagnostic::error(
-                        "bad-history",
-                        format!("history has year `{}` twice", h.year),
-                    )
-                    .at(file, spans.value_span(&format!("{at}.year")))
-                    .with_related(
-                        file,
-                        spans.value_span(&format!("history[{first}].year")),
-                        "first here",
-                    ),
+                    Diagnostic::error("bad-history", format!("history has year `{h_year}` twice"))
+                        .at(file, spans.value_span(&format!("{at}.year")))
+                        .with_related(
+                            file,
+                            spans.value_span(&format!("history[{first}].year")),
+                            "first here",
+                        ),
                 );
             }
             let waiver_path = format!("{at}.waiver");
             history.push(HistoryEntry {
-                year: h.year,
+                year: h_year,
                 tier,
                 waiver: h.waiver,
                 year_span: spans.value_span(&format!("{at}.year")),
@@ -266,7 +344,7 @@ impl Facts {
             });
         }
         history.sort_by_key(|h| std::cmp::Reverse(h.year));
-        let warnings = history_gaps(&history, raw.year, file);
+        let warnings = history_gaps(&history, year, file);
 
         let mut values = IndexMap::new();
         if let Some(tree) = &raw.facts {
@@ -287,7 +365,7 @@ impl Facts {
             path: path.to_path_buf(),
             spans,
             country: raw.country,
-            year: raw.year,
+            year,
             period,
             history,
             downgrade_waiver: raw.downgrade_waiver,
@@ -510,7 +588,17 @@ fn read_fact(
                     }
                     Err(d) => problems.push(d),
                 },
-                "note" => fact.note = v.as_str().map(str::to_string),
+                "note" => match v.as_str() {
+                    Some(n) => fact.note = Some(n.to_string()),
+                    None => problems.push(
+                        Diagnostic::error(
+                            "wrong-type",
+                            format!("expected text at `{sub}`, found `{}`", show(v)),
+                        )
+                        .at(file, spans.value_span(&sub))
+                        .with_help("a note says where the figure comes from, as text"),
+                    ),
+                },
                 other => {
                     let mut d = Diagnostic::error(
                         "unknown-field",
@@ -563,21 +651,37 @@ fn read_reading(
         ))
     };
     let value = match kind {
-        FactKind::Count => match node {
-            Yaml::Number(n) => match (n.as_u64(), n.as_i64()) {
-                (Some(c), _) => FactValue::Count(c),
-                (None, Some(neg)) => {
+        FactKind::Count => match (whole(node), node) {
+            (Some(c), _) if c < 0 => {
+                return Err(Diagnostic::error(
+                    "negative-count",
+                    format!("a count cannot be negative, found `{c}`"),
+                )
+                .at(file, span.clone()))
+            }
+            (Some(c), _) => match u64::try_from(c) {
+                Ok(c) if c <= MAX_COUNT => FactValue::Count(c),
+                _ => {
                     return Err(Diagnostic::error(
-                        "negative-count",
-                        format!("a count cannot be negative, found `{neg}`"),
+                        "number-too-large",
+                        format!("count `{shown}` is too large"),
                     )
-                    .at(file, span.clone()))
+                    .at(file, span.clone())
+                    .with_help(format!(
+                        "counts run to {MAX_COUNT} (2^53 - 1), the largest whole number JSON readers hold exactly"
+                    )))
                 }
-                _ => return Err(wrong("a whole number")),
             },
+            (None, Yaml::Number(n)) if n.as_f64().is_some_and(|f| f < 0.0) => {
+                return Err(Diagnostic::error(
+                    "negative-count",
+                    format!("a count cannot be negative, found `{shown}`"),
+                )
+                .at(file, span.clone()))
+            }
             _ => return Err(wrong("a whole number")),
         },
-        FactKind::Year => match node.as_i64() {
+        FactKind::Year => match whole(node).and_then(|y| i64::try_from(y).ok()) {
             Some(y) if YEAR_RANGE.contains(&y) => FactValue::Year(y),
             _ => return Err(wrong("a year")),
         },

@@ -10,6 +10,7 @@ use schemars::generate::SchemaSettings;
 use schemars::JsonSchema;
 use serde_json::{json, Map, Value};
 
+use crate::facts::MAX_COUNT;
 use crate::rulebook::schema::{
     CatalogFile, CriteriaFile, DecisionFile, FactKind, PillarsFile, RulesetFile,
 };
@@ -83,7 +84,7 @@ fn facts_document(rules: &Rulebook, fragment: bool) -> Value {
                     "additionalProperties": false,
                     "required": ["year", "tier"],
                     "properties": {
-                        "year": {"type": "integer", "minimum": first_year, "maximum": 2200},
+                        "year": {"type": "integer", "minimum": 1900, "maximum": 2200, "description": "The report year of the placement"},
                         "tier": {"enum": tiers, "description": tier_help(rules)},
                         "waiver": {"type": "boolean", "description": "The downgrade was waived that year (default false)"}
                     }
@@ -91,7 +92,17 @@ fn facts_document(rules: &Rulebook, fragment: bool) -> Value {
             },
             "downgrade_waiver": {"type": "boolean", "description": "A waiver is granted this year if one is needed (default false)"},
             "special_case": {"type": "boolean", "description": "The country is a special case and gets no tier (default false)"},
-            "facts": group(rules, "", prefix, fragment)
+            "facts": if fragment {
+                group(rules, "", prefix, fragment)
+            } else {
+                json!({
+                    "description": "The facts, nested by catalog path (`~`: none)",
+                    "anyOf": [
+                        with_title(group(rules, "", prefix, fragment), "facts"),
+                        {"type": "null", "title": "no facts"}
+                    ]
+                })
+            }
         }
     });
     if fragment {
@@ -116,6 +127,14 @@ fn tier_help(rules: &Rulebook) -> String {
         .map(|t| format!("`{}` {}", t.id, t.label))
         .collect();
     format!("Tier id: {}", list.join(", "))
+}
+
+/// A schema with a title, which a YAML language server names in its messages.
+fn with_title(mut v: Value, title: &str) -> Value {
+    if let Some(o) = v.as_object_mut() {
+        o.insert("title".into(), json!(title));
+    }
+    v
 }
 
 fn nullable(v: Value) -> Value {
@@ -146,10 +165,12 @@ fn group(rules: &Rulebook, prefix: &str, defs: &str, fragment: bool) -> Value {
                 match def.kind {
                     FactKind::Enum => {
                         // Each enum has its own values, so its forms are spelled out here.
-                        let value = json!({"enum": def.values.clone().unwrap_or_default()});
+                        let value = json!({"title": "enum value", "enum": def.values.clone().unwrap_or_default()});
                         let mut forms = fact_forms(value, &format!("{defs}not_reported"));
                         if fragment {
-                            forms.push(json!({"type": "null"}));
+                            forms.push(
+                                json!({"title": "~ (remove the base value)", "type": "null"}),
+                            );
                         }
                         json!({"description": description, "anyOf": forms})
                     }
@@ -186,19 +207,27 @@ fn kind_name(k: FactKind) -> &'static str {
     }
 }
 
-/// The three forms of a fact: a value, `not_reported`, or `{value, previous, note}`.
+/// The three forms of a fact: a value, `not_reported`, or `{value, previous, note}`; each
+/// titled, so an editor's message names the forms it expected.
 fn fact_forms(value: Value, not_reported: &str) -> Vec<Value> {
-    let reading = json!({"anyOf": [value.clone(), {"$ref": not_reported}]});
-    vec![
-        value,
-        json!({"$ref": not_reported}),
+    let reading = |period: &str| {
         json!({
+            "description": format!("The value of the {period} reporting period, or `not_reported`"),
+            "anyOf": [value.clone(), {"title": "not_reported", "allOf": [{"$ref": not_reported}]}]
+        })
+    };
+    vec![
+        value.clone(),
+        json!({"title": "not_reported", "description": "The government gave no data", "allOf": [{"$ref": not_reported}]}),
+        json!({
+            "title": "{value, previous, note}",
+            "description": "The current and previous period's values and a note; at least one of them",
             "type": "object",
             "additionalProperties": false,
             "minProperties": 1,
             "properties": {
-                "value": reading,
-                "previous": reading,
+                "value": reading("current"),
+                "previous": reading("previous"),
                 "note": {"type": "string", "description": "Where the figure comes from, or what qualifies it"}
             }
         }),
@@ -210,36 +239,53 @@ fn fact_forms(value: Value, not_reported: &str) -> Vec<Value> {
 fn definitions(fragment: bool) -> Value {
     let p = if fragment { "facts_" } else { "" };
     let values = [
-        ("count", json!({"type": "integer", "minimum": 0})),
+        (
+            "count",
+            json!({
+                "title": "count",
+                "description": format!("A whole number from 0 to {MAX_COUNT} (2^53 - 1, the largest JSON readers hold exactly)"),
+                "type": "integer",
+                "minimum": 0,
+                "maximum": MAX_COUNT
+            }),
+        ),
         (
             "money",
             json!({
+                "title": "money",
+                "description": "`{amount, currency, usd}`",
                 "type": "object",
                 "additionalProperties": false,
                 "required": ["amount", "currency"],
                 "properties": {
                     "amount": {"type": "number", "minimum": 0, "description": "Amount in the local currency"},
                     "currency": {"type": "string", "description": "Currency as the narrative names it (`Tajikistani somoni`)"},
-                    "usd": {"type": "number", "minimum": 0, "description": "The amount in US dollars"}
+                    "usd": {"type": ["number", "null"], "minimum": 0, "description": "The amount in US dollars (`~`: not known)"}
                 }
             }),
         ),
-        ("boolean", json!({"type": "boolean"})),
+        (
+            "boolean",
+            json!({"title": "boolean", "description": "`true` or `false`", "type": "boolean"}),
+        ),
         (
             "year",
-            json!({"type": "integer", "minimum": 1900, "maximum": 2200}),
+            json!({"title": "year", "description": "A year from 1900 to 2200", "type": "integer", "minimum": 1900, "maximum": 2200}),
         ),
-        ("text", json!({"type": "string"})),
+        (
+            "text",
+            json!({"title": "text", "description": "Text", "type": "string"}),
+        ),
         (
             "text_list",
-            json!({"type": "array", "items": {"type": "string"}}),
+            json!({"title": "text list", "description": "A list of texts", "type": "array", "items": {"type": "string"}}),
         ),
     ];
     let not_reported = format!("#/definitions/{p}not_reported");
     let mut m = Map::new();
     m.insert(
         format!("{p}not_reported"),
-        json!({"const": "not_reported", "description": "The government gave no data"}),
+        json!({"title": "not_reported", "const": "not_reported", "description": "The government gave no data"}),
     );
     for (name, v) in &values {
         m.insert(format!("{p}{name}"), v.clone());
@@ -250,9 +296,16 @@ fn definitions(fragment: bool) -> Value {
             &not_reported,
         );
         if fragment {
-            forms.push(json!({"type": "null"}));
+            forms.push(json!({"title": "~ (remove the base value)", "type": "null"}));
         }
-        m.insert(format!("{p}{name}_fact"), json!({"anyOf": forms}));
+        m.insert(
+            format!("{p}{name}_fact"),
+            json!({
+                "title": format!("{} fact", name.replace('_', " ")),
+                "description": format!("A {} value, `not_reported`, or `{{value, previous, note}}`", name.replace('_', " ")),
+                "anyOf": forms
+            }),
+        );
     }
     Value::Object(m)
 }
