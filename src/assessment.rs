@@ -3,13 +3,14 @@
 //! results here and never recompute them.
 
 use indexmap::IndexMap;
+use schemars::JsonSchema;
 use serde::Serialize;
 
 use crate::facts::HistoryEntry;
 use crate::rulebook::schema::{Direction, Effect};
 
 /// How this year's tier compares with last year's.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Movement {
     Remained,
@@ -31,7 +32,7 @@ impl Movement {
 }
 
 /// A pillar's direction against the previous reporting period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Trend {
     Increased,
@@ -50,7 +51,7 @@ impl Trend {
 }
 
 /// A criterion's or standard's status, from its indicators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Met,
@@ -71,7 +72,7 @@ impl Status {
 }
 
 /// Whether a condition held.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Fired,
@@ -83,26 +84,23 @@ pub enum Outcome {
 /// The fact values a condition read: `prosecution.convictions` -> `0`.
 pub type Evidence = IndexMap<String, serde_json::Value>;
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct IndicatorResult {
     pub id: String,
     pub effect: Effect,
     pub weight: u32,
     pub outcome: Outcome,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// When undecided for want of facts: the fact paths it would need.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
     /// The report years of the version that applied, for a dated rule (`2004-2018`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub citation: String,
     pub condition: String,
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct CriterionResult {
     pub id: String,
     pub citation: String,
@@ -116,10 +114,9 @@ pub struct CriterionResult {
     pub indicators: Vec<IndicatorResult>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct SignalResult {
     pub id: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
     pub direction: Direction,
     pub weight: u32,
@@ -128,7 +125,7 @@ pub struct SignalResult {
     pub evidence: Evidence,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct PillarResult {
     pub title: String,
     pub citation: String,
@@ -156,18 +153,16 @@ impl PillarResult {
 }
 
 /// The words an opener adds to a pillar's trend, and the rule that chose them.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct QualifierResult {
     pub id: String,
     pub citation: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adverb: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub adjective: Option<String>,
 }
 
 /// A strength or gap, ready for the intro and the recommendations.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Finding {
     pub id: String,
     pub kind: Effect,
@@ -178,19 +173,16 @@ pub struct Finding {
     pub weight: u32,
     /// A strength as the intro sums it up, a gerund phrase ("increasing investigations of
     /// trafficking cases"), when the rule gives one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub effort: Option<String>,
     /// A gap as an action of the government ("decreased funding for victim services"), when the
     /// rule gives one.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub shortfall: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub recommendation: Option<String>,
     pub evidence: Evidence,
 }
 
 /// A recommendation implied by a gap. The assessment lists every one, most important first.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Recommendation {
     pub finding: String,
     pub text: String,
@@ -205,7 +197,7 @@ pub struct Recommendation {
 
 /// The recommendations of one merge group that apply, most important first: one bullet of
 /// PRIORITIZED RECOMMENDATIONS. Groups are ordered like their first recommendation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct RecommendationGroup {
     pub group: String,
     /// The most serious kind among its recommendations (`key_gap` before `gap`).
@@ -215,7 +207,7 @@ pub struct RecommendationGroup {
     pub recommendations: Vec<Recommendation>,
 }
 
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, JsonSchema)]
 pub struct Totals {
     pub score: i64,
     pub strengths: u32,
@@ -227,20 +219,16 @@ pub struct Totals {
 }
 
 /// One stage of the tier decision.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct TraceStep {
     pub stage: String,
     pub citation: String,
     /// The rule that applied, if any.
     pub rule: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub rule_citation: Option<String>,
     /// The report years of the rule's version that applied, for a dated rule (`2019-`).
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub version: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub why: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub condition: Option<String>,
     pub tier_before: Option<String>,
     pub tier_after: Option<String>,
@@ -250,31 +238,31 @@ pub struct TraceStep {
     pub undecided: Vec<Undecided>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Undecided {
     pub rule: String,
     pub reason: String,
     /// The fact paths it would need, when it was undecided for want of facts.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub missing: Vec<String>,
 }
 
 /// A fact as templates and JSON see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct FactView {
     /// `value`, `not_reported` or `unknown`.
     pub status: &'static str,
     pub value: serde_json::Value,
     pub previous_status: &'static str,
     pub previous: serde_json::Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The catalog type: `count`, `money`, `boolean`, `enum`, `year`, `text`, `text_list`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
     pub noun: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
 }
 
 /// The assessment of one facts file under one rule set.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct Assessment {
     pub file: String,
     pub country: String,
@@ -306,6 +294,7 @@ pub struct Assessment {
     pub missing_evidence: Vec<MissingEvidence>,
     pub history: Vec<HistoryEntry>,
     /// Every catalog fact, nested by path (`facts.prosecution.convictions`).
+    #[schemars(schema_with = "crate::output_json::facts_views")]
     pub facts: serde_json::Value,
     /// Problems met while evaluating (a text that failed to render, a condition that is not
     /// boolean). Empty on a healthy rule set.
@@ -313,11 +302,12 @@ pub struct Assessment {
     /// Located warnings about the facts file (unusual facts, history gaps, waiver flags that
     /// disagree with the streak); printed on standard error, not part of the JSON.
     #[serde(skip)]
+    #[schemars(skip)]
     pub warnings: Vec<crate::diagnostic::Diagnostic>,
 }
 
 /// A requirement of the evidence a verdict needs that the facts do not meet.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MissingEvidence {
     pub requirement: String,
     pub citation: String,
@@ -325,12 +315,11 @@ pub struct MissingEvidence {
     /// The facts it needs that the facts file does not state.
     pub facts: Vec<MissingFact>,
     /// For a minimum of decided indicators: the pillar, the minimum and how many were decided.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub decided: Option<DecidedShortfall>,
 }
 
 /// A fact the evidence lacks.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct MissingFact {
     /// Catalog path; `previous.` for the previous period, a money field after the fact.
     pub path: String,
@@ -338,7 +327,7 @@ pub struct MissingFact {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct DecidedShortfall {
     pub pillar: String,
     pub at_least: u32,

@@ -1002,20 +1002,20 @@ pub fn text_context(rules: &Rulebook, facts: &Facts) -> Json {
         };
         let cur = f.and_then(|f| f.value.as_ref());
         let prev = f.and_then(|f| f.previous.as_ref());
-        let mut view = json!({
-            "status": status(cur),
-            "value": val(cur),
-            "previous_status": status(prev),
-            "previous": val(prev),
-            "type": kind_name(def.kind),
-        });
-        if let Some(n) = &def.noun {
-            view["noun"] = json!(n);
-        }
-        if let Some(n) = f.and_then(|f| f.note.clone()) {
-            view["note"] = json!(n);
-        }
-        insert_path(&mut tree, &def.path, view);
+        let view = crate::assessment::FactView {
+            status: status(cur),
+            value: val(cur),
+            previous_status: status(prev),
+            previous: val(prev),
+            kind: kind_name(def.kind),
+            noun: def.noun.clone(),
+            note: f.and_then(|f| f.note.clone()),
+        };
+        insert_path(
+            &mut tree,
+            &def.path,
+            serde_json::to_value(view).unwrap_or(Json::Null),
+        );
     }
     json!({
         "facts": tree,

@@ -16,22 +16,24 @@ use crate::rulebook::schema::{FactKind, ParamValue};
 use crate::rulebook::{Catalog, Rulebook};
 
 /// What `extract` reads from one narrative.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Extracted {
     /// A facts file: country, year, period, history, facts.
+    #[schemars(schema_with = "crate::output_json::facts_file_placeholder")]
     pub facts: Value,
     pub stated: Stated,
     pub unread: Vec<Unread>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+/// The tier and movement the narrative states, `null` when it states none.
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Stated {
     pub tier: Option<String>,
     pub movement: Option<String>,
 }
 
 /// A sentence with a figure that no claim pattern read.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Unread {
     pub line: usize,
     pub text: String,

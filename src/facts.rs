@@ -65,12 +65,31 @@ fn whole_year(
 }
 
 /// A money amount: local amount and currency, with its USD equivalent when known.
+/// Written with integral amounts as whole numbers (`253670`, not `253670.0`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Money {
+    #[serde(serialize_with = "whole_if_integral")]
     pub amount: f64,
     pub currency: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// `null` when not known.
+    #[serde(default, serialize_with = "whole_if_integral_opt")]
     pub usd: Option<f64>,
+}
+
+/// An amount as a whole number when it is one (and JSON readers hold it exactly), else as is.
+fn whole_if_integral<S: serde::Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+    if v.fract() == 0.0 && v.abs() <= MAX_COUNT as f64 {
+        s.serialize_i64(*v as i64)
+    } else {
+        s.serialize_f64(*v)
+    }
+}
+
+fn whole_if_integral_opt<S: serde::Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(v) => whole_if_integral(v, s),
+        None => s.serialize_none(),
+    }
 }
 
 /// One typed value of a fact.
@@ -119,16 +138,18 @@ pub struct Fact {
 }
 
 /// A placement of an earlier year.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, schemars::JsonSchema)]
 pub struct HistoryEntry {
     pub year: i64,
     pub tier: String,
     pub waiver: bool,
     /// Where the entry's year is written.
     #[serde(skip)]
+    #[schemars(skip)]
     pub year_span: Range<usize>,
     /// Where its `waiver:` flag is written, if it is.
     #[serde(skip)]
+    #[schemars(skip)]
     pub waiver_span: Option<Range<usize>>,
 }
 

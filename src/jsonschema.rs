@@ -459,6 +459,7 @@ pub fn committed_files(rules: &Rulebook) -> Vec<(String, String)> {
         "rules.schema.json".to_string(),
         pretty(&rules_schema(rules)),
     ));
+    out.extend(crate::output_json::committed_files(rules));
     out
 }
 

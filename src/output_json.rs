@@ -7,12 +7,17 @@
 
 use std::collections::BTreeMap;
 
-use schemars::JsonSchema;
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{json, Map, Value};
 
+use crate::assessment::{Assessment, FactView};
 use crate::config::RulesUsed;
 use crate::diagnostic::{Diagnostic, Severity, Summary};
+use crate::extract::Extracted;
+use crate::jsonschema;
+use crate::rulebook::Rulebook;
 
 /// `check --format json`.
 #[derive(Debug, Serialize, JsonSchema)]
@@ -139,6 +144,136 @@ pub fn check(
         failed: failed.iter().map(JsonDiagnostic::from).collect(),
     };
     serde_json::to_value(&doc).unwrap_or(Value::Null)
+}
+
+/// The JSON outputs with a schema, by the command that prints them.
+pub const OUTPUTS: &[&str] = &["assess", "check", "extract"];
+
+/// The JSON Schema of a command's JSON output (see [`OUTPUTS`]); `None` for another name.
+///
+/// Generated from the types the output is written from; every property of every object is
+/// required (a field without a value is `null`, never absent) and no other property is allowed.
+pub fn output_schema(rules: &Rulebook, name: &str) -> Option<Value> {
+    let generator = || SchemaSettings::draft07().for_serialize().into_generator();
+    let (title, description, mut schema) = match name {
+        "assess" => (
+            "tiercheck assess --format json",
+            "One assessment per facts file, in argument order (`tiercheck assess --format json`).",
+            generator().into_root_schema_for::<Vec<Assessment>>().to_value(),
+        ),
+        "check" => (
+            "tiercheck check --format json",
+            "The findings of `tiercheck check --format json`, and the inputs it could not check.",
+            generator().into_root_schema_for::<CheckDocument>().to_value(),
+        ),
+        "extract" => (
+            "tiercheck extract --format json",
+            "What `tiercheck extract --format json` read from a narrative: a facts file, the stated tier and movement, and the sentences with figures no pattern read.",
+            generator().into_root_schema_for::<Extracted>().to_value(),
+        ),
+        _ => return None,
+    };
+    if let Some(defs) = schema.get_mut("definitions") {
+        strict(defs);
+    }
+    if let Some(o) = schema.as_object_mut() {
+        for (k, v) in o.iter_mut() {
+            if k != "definitions" {
+                strict(v);
+            }
+        }
+        strict_object(o);
+    }
+    if name == "extract" {
+        // `facts` is a facts file: the facts schema of the catalog, its definitions merged in.
+        let mut facts = jsonschema::facts_schema(rules);
+        if let Some(o) = facts.as_object_mut() {
+            o.remove("$schema");
+            if let Some(Value::Object(defs)) = o.remove("definitions") {
+                if let Some(root) = schema.get_mut("definitions").and_then(Value::as_object_mut) {
+                    root.extend(defs);
+                } else if let Some(root) = schema.as_object_mut() {
+                    root.insert("definitions".into(), Value::Object(defs));
+                }
+            }
+        }
+        if let Some(p) = schema.pointer_mut("/properties/facts") {
+            *p = facts;
+        }
+    }
+    if let Some(o) = schema.as_object_mut() {
+        let mut head = Map::new();
+        head.insert("$schema".into(), json!(DRAFT));
+        head.insert("title".into(), json!(title));
+        head.insert("description".into(), json!(description));
+        for (k, v) in std::mem::take(o) {
+            if !head.contains_key(&k) {
+                head.insert(k, v);
+            }
+        }
+        *o = head;
+    }
+    Some(schema)
+}
+
+const DRAFT: &str = "http://json-schema.org/draft-07/schema#";
+
+/// Every object schema below `v` (generated from the output types; the facts file `extract`
+/// embeds is added after): every property required, no other allowed.
+fn strict(v: &mut Value) {
+    match v {
+        Value::Object(o) => {
+            strict_object(o);
+            for (_, child) in o.iter_mut() {
+                strict(child);
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(strict),
+        _ => {}
+    }
+}
+
+fn strict_object(o: &mut Map<String, Value>) {
+    let Some(Value::Object(props)) = o.get("properties") else {
+        return;
+    };
+    let keys: Vec<Value> = props.keys().map(|k| json!(k)).collect();
+    o.insert("required".into(), Value::Array(keys));
+    o.insert("additionalProperties".into(), json!(false));
+}
+
+/// `facts` of an assessment: groups of facts by the first segment of their path, each fact
+/// `{status, value, previous_status, previous, noun, note}`.
+pub fn facts_views(g: &mut SchemaGenerator) -> Schema {
+    let view = g.subschema_for::<FactView>();
+    let mut s = Schema::default();
+    s.insert("type".into(), json!("object"));
+    s.insert(
+        "description".into(),
+        json!("Every catalog fact, nested by path: `facts.prosecution.convictions`"),
+    );
+    s.insert(
+        "additionalProperties".into(),
+        json!({"type": "object", "additionalProperties": view.to_value()}),
+    );
+    s
+}
+
+/// `facts` of `extract`: replaced by the facts schema in [`output_schema`].
+pub fn facts_file_placeholder(_: &mut SchemaGenerator) -> Schema {
+    let mut s = Schema::default();
+    s.insert("type".into(), json!("object"));
+    s
+}
+
+/// The output schemas committed under `rules/schema/`, by file name, with their text.
+pub fn committed_files(rules: &Rulebook) -> Vec<(String, String)> {
+    OUTPUTS
+        .iter()
+        .filter_map(|name| {
+            output_schema(rules, name).map(|s| (format!("output.{name}.schema.json"), pretty(&s)))
+        })
+        .collect()
 }
 
 /// Pretty JSON with a final newline.

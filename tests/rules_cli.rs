@@ -653,8 +653,9 @@ fn a_fact_added_to_the_catalog_appears_in_the_facts_schema() {
     // The loader warns that the fact is unused; the schema is still printed.
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let v: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let fact =
-        &v["properties"]["facts"]["properties"]["prevention"]["properties"]["tiercheck_test_fact"];
+    // `facts:` is the mapping of facts (first) or `~`.
+    let fact = &v["properties"]["facts"]["anyOf"][0]["properties"]["prevention"]["properties"]
+        ["tiercheck_test_fact"];
     assert!(
         fact["description"]
             .as_str()

@@ -1,8 +1,10 @@
-//! `tiercheck schema facts|rules [FILE]`: print a JSON Schema for editors, or write every one
-//! into a folder with `--write DIR` (how `rules/schema/` is regenerated).
+//! `tiercheck schema facts|rules [FILE]|output OUTPUT`: print a JSON Schema for editors or of a
+//! command's JSON output, or write every one into a folder with `--write DIR` (how
+//! `rules/schema/` is regenerated).
 
 use crate::diagnostic::Diagnostic;
 use crate::jsonschema;
+use crate::output_json;
 use crate::{eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &SchemaArgs) -> Exit {
@@ -77,10 +79,38 @@ pub fn run(args: &SchemaArgs) -> Exit {
                 return Exit::Failed;
             }
         },
+        (Some(SchemaWhat::Output), f) => {
+            match f
+                .as_deref()
+                .and_then(|f| output_json::output_schema(&rules, f))
+            {
+                Some(s) => s,
+                None => {
+                    let names = output_json::OUTPUTS
+                        .iter()
+                        .map(|n| format!("`{n}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ");
+                    let d = match f {
+                        None => Diagnostic::error(
+                            "bad-argument",
+                            "`schema output` needs the command whose output to describe",
+                        ),
+                        Some(f) => {
+                            Diagnostic::error("bad-argument", format!("no output schema for `{f}`"))
+                        }
+                    };
+                    eprint_diagnostics(&[
+                        d.with_help(format!("commands with a JSON output schema: {names}"))
+                    ]);
+                    return Exit::Failed;
+                }
+            }
+        }
         (None, _) => {
             eprint_diagnostics(&[Diagnostic::error(
                 "bad-argument",
-                "name a schema: `facts` or `rules`",
+                "name a schema: `facts`, `rules` or `output`",
             )]);
             return Exit::Failed;
         }
@@ -95,19 +125,21 @@ pub enum SchemaWhat {
     Facts,
     /// Rule files, from the types the rule loader parses
     Rules,
+    /// The JSON output of a command: `assess`, `check` or `extract`
+    Output,
 }
 
 #[derive(Debug, clap::Args)]
 pub struct SchemaArgs {
-    /// Which schema: `facts` or `rules`
+    /// Which schema: `facts`, `rules` or `output`
     #[arg(value_enum, required_unless_present = "write")]
     pub what: Option<SchemaWhat>,
-    /// With `rules`: one rule file's schema (ruleset, facts, standards, criteria, pillars, decision, tests); without it, all of them in one schema
+    /// With `rules`: one rule file's schema (ruleset, facts, standards, criteria, pillars, decision, tests, claims, style, checks); without it, all of them in one schema. With `output`: the command (assess, check, extract)
     #[arg(value_name = "FILE")]
     pub file: Option<String>,
     #[command(flatten)]
     pub rules: crate::cli::RulesArg,
-    /// Write every schema into DIR (facts.schema.json, rules.<file>.schema.json, rules.schema.json)
+    /// Write every schema into DIR (facts.schema.json, rules.<file>.schema.json, rules.schema.json, output.<command>.schema.json)
     #[arg(long, value_name = "DIR", conflicts_with_all = ["what", "file"])]
     pub write: Option<std::path::PathBuf>,
 }
