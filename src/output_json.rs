@@ -146,6 +146,17 @@ pub fn check(
     serde_json::to_value(&doc).unwrap_or(Value::Null)
 }
 
+/// One object of `assess --format json`: the assessment and the rules that made it (the command
+/// adds `rules`; this type only describes the shape).
+#[derive(JsonSchema)]
+#[allow(dead_code)]
+struct AssessOutput {
+    /// The rules used, and the configuration file read.
+    rules: RulesUsed,
+    #[serde(flatten)]
+    assessment: Assessment,
+}
+
 /// The JSON outputs with a schema, by the command that prints them.
 pub const OUTPUTS: &[&str] = &["assess", "check", "extract"];
 
@@ -159,7 +170,7 @@ pub fn output_schema(rules: &Rulebook, name: &str) -> Option<Value> {
         "assess" => (
             "tiercheck assess --format json",
             "One assessment per facts file, in argument order (`tiercheck assess --format json`).",
-            generator().into_root_schema_for::<Vec<Assessment>>().to_value(),
+            generator().into_root_schema_for::<Vec<AssessOutput>>().to_value(),
         ),
         "check" => (
             "tiercheck check --format json",
