@@ -238,6 +238,7 @@ fn check_args(drafts: &Path, facts: Option<&Path>) -> CheckArgs {
         explain: None,
         watch: false,
         year: None,
+        ..CheckArgs::default()
     }
 }
 

@@ -78,7 +78,7 @@ pub enum RulesCommand {
 }
 
 /// `--rules DIR`, shared by every command that reads rules.
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct RulesArg {
     /// Rules folder to use instead of the bundled rules
     #[arg(long, value_name = "DIR")]

@@ -31,6 +31,7 @@ pub fn args(drafts: Vec<PathBuf>, ignore: &[&str]) -> CheckArgs {
         explain: None,
         watch: false,
         year: None,
+        ..CheckArgs::default()
     }
 }
 
