@@ -151,6 +151,8 @@ pub struct Report {
     pub files: BTreeMap<String, Vec<Diagnostic>>,
     /// Why drafts (or their facts) could not be checked: the run fails (exit 2).
     pub failed: Vec<Diagnostic>,
+    /// The drafts that could not be checked, in order.
+    pub not_checked: Vec<String>,
     /// Files of a folder that were not checked, and why.
     pub skipped: Vec<Skipped>,
 }
@@ -172,14 +174,6 @@ impl Report {
             .values()
             .flatten()
             .any(|d| d.severity == diagnostic::Severity::Warning)
-    }
-
-    /// The names of the drafts that could not be checked, in order.
-    pub fn failed_files(&self) -> Vec<&str> {
-        let mut names: Vec<&str> = self.failed.iter().map(Diagnostic::file_name).collect();
-        names.sort_unstable();
-        names.dedup();
-        names
     }
 }
 
@@ -209,7 +203,10 @@ impl Batch<'_> {
                 Ok((name, ds)) => {
                     report.files.insert(name, ds);
                 }
-                Err(f) => report.failed.extend(f.located()),
+                Err(f) => {
+                    report.not_checked.push(f.name.clone());
+                    report.failed.extend(f.located());
+                }
             }
         }
         diagnostic::sort(&mut report.failed);

@@ -1,6 +1,6 @@
 //! `--format json`: `{"diagnostics": [...], "summary": {"errors", "warnings"}, "failed": [...],
-//! "skipped": [...]}`, sorted. `failed` holds why each draft that could not be checked failed
-//! (the run exits 2), `skipped` the files of a folder that are not drafts, with why.
+//! "not_checked": [...], "skipped": [...]}`, sorted. `failed` holds why each draft that could
+//! not be checked failed, `not_checked` names those drafts (the run exits 2), `skipped` the files of a folder that are not drafts, with why.
 
 use serde::Serialize;
 
@@ -13,6 +13,7 @@ struct JsonReport {
     diagnostics: Vec<JsonDiagnostic>,
     summary: JsonSummary,
     failed: Vec<JsonDiagnostic>,
+    not_checked: Vec<String>,
     skipped: Vec<JsonSkipped>,
 }
 
@@ -41,9 +42,10 @@ pub fn render(report: &Report) -> Result<String, Vec<Diagnostic>> {
             errors: s.errors,
             warnings: s.warnings,
             checked: report.files.len(),
-            failed: report.failed_files().len(),
+            failed: report.not_checked.len(),
         },
         failed: report.failed.iter().map(JsonDiagnostic::from).collect(),
+        not_checked: report.not_checked.clone(),
         skipped: report
             .skipped
             .iter()

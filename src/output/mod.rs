@@ -72,9 +72,12 @@ fn footer(report: &Report, errors: usize, warnings: usize, out: &mut String) {
     for s in &report.skipped {
         let _ = writeln!(out, "skipped {}: {}", s.file, s.why);
     }
-    let failed = report.failed_files();
-    for name in &failed {
-        let _ = writeln!(out, "{name}: not checked (see the errors above)");
+    let failed = &report.not_checked;
+    for name in failed {
+        let _ = writeln!(
+            out,
+            "{name}: not checked (see the errors on standard error)"
+        );
     }
     let _ = write!(
         out,
