@@ -566,3 +566,35 @@ fn a_draft_on_standard_input_is_read_in_the_format_its_given_name_says() {
     assert!(!ds.is_empty());
     assert!(ds.iter().all(|d| d["file"] == "freedonia-2023.md"), "{v}");
 }
+
+#[test]
+fn columns_count_characters_in_text_concise_and_json_alike() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut lines = draft_lines();
+    // Curly quotes and an accented name before the findings of the intro: bytes and characters
+    // differ there.
+    lines[4] = format!("“Freedonia’s” Señora Ruiz said so. {}", lines[4]);
+    let path = dir.path().join("freedonia.txt");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    let (_, v) = check_json(&path, &["--select", "doubled-word"]);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["line"], 5, "{v}");
+    let place = format!("freedonia.txt:5:{}", d["column"]);
+    for format in ["text", "concise"] {
+        let out = tiercheck()
+            .args([
+                "check",
+                "--color",
+                "never",
+                "--select",
+                "doubled-word",
+                "--format",
+                format,
+            ])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains(&place), "{format}: {text}");
+    }
+}
