@@ -598,3 +598,68 @@ fn columns_count_characters_in_text_concise_and_json_alike() {
         assert!(text.contains(&place), "{format}: {text}");
     }
 }
+
+/// Our plain-text fixtures are Markdown too (headings and bullets as lines, suppression comments
+/// as HTML comments, sidecars beside them): read by the Markdown parser, each gives the findings
+/// it gives as text, at the same lines and columns.
+#[test]
+fn every_text_fixture_read_as_markdown_gives_the_same_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let mut stems = Vec::new();
+    for folder in ["check", "variants"] {
+        for e in std::fs::read_dir(root.join(folder)).unwrap().flatten() {
+            let p = e.path();
+            if p.extension().is_some_and(|x| x == "txt") {
+                let stem = format!("{folder}-{}", p.file_stem().unwrap().to_str().unwrap());
+                for ext in ["txt", "md"] {
+                    let to = dir.path().join(format!("{stem}.{ext}"));
+                    std::fs::copy(&p, &to).unwrap();
+                    let sidecar = p.with_extension("txt.tiercheck.yaml");
+                    if sidecar.is_file() {
+                        std::fs::copy(
+                            &sidecar,
+                            dir.path().join(format!("{stem}.{ext}.tiercheck.yaml")),
+                        )
+                        .unwrap();
+                    }
+                }
+                stems.push(stem);
+            }
+        }
+    }
+    let (_, v) = check_json(dir.path(), &[]);
+    assert_eq!(v["summary"]["checked"], 2 * stems.len(), "{}", v["skipped"]);
+    type Places = Vec<(String, u64, u64)>;
+    let mut found: std::collections::BTreeMap<(String, String), Places> = Default::default();
+    for d in v["diagnostics"].as_array().unwrap() {
+        let file = d["file"].as_str().unwrap();
+        let (stem, ext) = file.rsplit_once('.').unwrap();
+        found
+            .entry((stem.to_string(), ext.to_string()))
+            .or_default()
+            .push((
+                d["code"].as_str().unwrap().to_string(),
+                d["line"].as_u64().unwrap(),
+                d["column"].as_u64().unwrap(),
+            ));
+    }
+    let mut differ = Vec::new();
+    for stem in &stems {
+        let path = dir.path().join(stem).display().to_string();
+        let get = |ext: &str| {
+            found
+                .get(&(path.clone(), ext.to_string()))
+                .cloned()
+                .unwrap_or_default()
+        };
+        if get("txt") != get("md") {
+            differ.push(format!(
+                "{stem}:\n  txt {:?}\n  md  {:?}",
+                get("txt"),
+                get("md")
+            ));
+        }
+    }
+    assert!(differ.is_empty(), "{}", differ.join("\n"));
+}

@@ -50,7 +50,9 @@ impl Reader for Markdown {
                     end_block(&mut b, range.end);
                 }
                 Event::Text(t) | Event::Code(t) => text(&mut b, src, range, &t),
-                Event::Html(_) | Event::InlineHtml(_) => {
+                // A suppression comment is kept as written, on its own; other HTML is markup.
+                Event::Html(h) | Event::InlineHtml(h) if shapes.verbatim(h.trim()) => {
+                    end_block(&mut b, range.start);
                     b.copy(trim(src, range.clone()));
                     end_block(&mut b, range.end);
                 }
