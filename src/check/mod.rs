@@ -5,7 +5,7 @@
 //!
 //! Pipeline position: `normalize::plain` -> `narrative::parse` -> `claims::read` -> the check
 //! kinds here -> suppressions ([`suppress`]) -> back to the file as written
-//! ([`Normalized::restore`]) -> renderers in `commands/check.rs`.
+//! ([`Normalized::restore`]) -> the batch (`crate::batch`) -> renderers in `crate::output`.
 
 pub mod counters;
 pub mod docs;
