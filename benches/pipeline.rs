@@ -238,7 +238,7 @@ fn check_args(drafts: &Path, facts: Option<&Path>) -> CheckArgs {
         explain: None,
         watch: false,
         year: None,
-        fix: Default::default(),
+        ..CheckArgs::default()
     }
 }
 

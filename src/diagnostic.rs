@@ -232,13 +232,21 @@ impl SourceCode for Windowed<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        // miette counts the column in bytes; ours count characters, in every output format.
+        let char_column = |offset: usize| {
+            let offset = offset.min(self.text.len());
+            let line_start = self.text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            self.text
+                .get(line_start..offset)
+                .map_or(0, |s| s.chars().count())
+        };
         let named = |c: Box<dyn SpanContents<'b> + 'b>| -> Box<dyn SpanContents<'b> + 'b> {
             Box::new(MietteSpanContents::new_named(
                 self.name.to_string(),
                 c.data(),
                 *c.span(),
                 c.line(),
-                c.column(),
+                char_column(c.span().offset()),
                 c.line_count(),
             ))
         };
@@ -348,6 +356,23 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 }
 
+/// `--color`: when to colour human output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, not a pipe or a file
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// An output stream, whose colour is decided on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// How human output is drawn.
 #[derive(Debug, Clone, Copy)]
 pub struct HumanStyle {
@@ -356,9 +381,25 @@ pub struct HumanStyle {
 }
 
 impl HumanStyle {
-    /// Colour only when standard error is a terminal and `NO_COLOR` is not set.
+    /// For standard error: colour only when it is a terminal and `NO_COLOR` is not set.
     pub fn detect() -> Self {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Self::for_stream(ColorChoice::Auto, Stream::Stderr)
+    }
+
+    /// For one stream, as `--color` asks: `auto` colours only a terminal (and not with
+    /// `NO_COLOR`), so no escape codes land in a redirected file.
+    pub fn for_stream(choice: ColorChoice, stream: Stream) -> Self {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let terminal = match stream {
+                    Stream::Stdout => std::io::stdout().is_terminal(),
+                    Stream::Stderr => std::io::stderr().is_terminal(),
+                };
+                terminal && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
         Self { color, width: 100 }
     }
 
@@ -390,6 +431,13 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
     if handler.render_report(&mut out, &view).is_err() {
         out = format!("{}: {}\n", diag.severity.as_str(), diag.message);
     }
+    // A paragraph document's lines are paragraphs: `name:¶42:17`.
+    if let (Some(loc), Some((line, column, _, _))) = (&diag.location, diag.line_cols()) {
+        if loc.file.paragraphs {
+            let plain = format!("{}:{line}:{column}", loc.file.name);
+            out = out.replacen(&plain, &loc.file.place(line, column), 1);
+        }
+    }
     // Related places in other files are printed as plain notes.
     for (rel, text) in &diag.related {
         let same_file = diag
@@ -399,8 +447,8 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
         if !same_file {
             let (line, col) = rel.file.line_col(rel.span.start);
             out.push_str(&format!(
-                "  note: {text} at {}:{line}:{col}\n",
-                rel.file.name
+                "  note: {text} at {}\n",
+                rel.file.place(line, col)
             ));
         }
     }

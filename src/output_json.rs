@@ -5,8 +5,6 @@
 //! Every documented field is always present, `null` when it has no value; a document is complete
 //! even when some inputs could not be read (they are listed, and the run exits 2).
 
-use std::collections::BTreeMap;
-
 use schemars::generate::SchemaSettings;
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::Serialize;
@@ -35,14 +33,30 @@ pub struct CheckDocument {
     pub summary: CheckSummary,
     /// Why inputs could not be read or checked; the run exits 2 when this is not empty.
     pub failed: Vec<JsonDiagnostic>,
+    /// The drafts that could not be checked, in order.
+    pub not_checked: Vec<String>,
+    /// Files of a folder that are not drafts tiercheck reads, and why.
+    pub skipped: Vec<CheckSkipped>,
 }
 
-/// Counts of findings by severity.
+/// Counts of findings by severity, and of drafts checked and not checked.
 #[derive(Debug, Serialize, JsonSchema)]
 pub struct CheckSummary {
     pub errors: usize,
     pub warnings: usize,
     pub infos: usize,
+    /// Drafts checked.
+    pub checked: usize,
+    /// Drafts that could not be checked.
+    pub failed: usize,
+}
+
+/// A file of a folder run that was not checked.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct CheckSkipped {
+    pub file: String,
+    /// Why it was skipped.
+    pub reason: String,
 }
 
 /// One finding. Lines are 1-based; columns are 1-based and count Unicode characters (code
@@ -125,11 +139,8 @@ impl From<&Diagnostic> for JsonDiagnostic {
 }
 
 /// The `check` document: the findings of every checked draft, and why the others failed.
-pub fn check(
-    files: &BTreeMap<String, Vec<Diagnostic>>,
-    failed: &[Diagnostic],
-    rules: Option<&RulesUsed>,
-) -> Value {
+pub fn check(report: &crate::batch::Report, rules: Option<&RulesUsed>) -> Value {
+    let (files, failed) = (&report.files, &report.failed);
     let mut all: Vec<Diagnostic> = files.values().flatten().cloned().collect();
     crate::diagnostic::sort(&mut all);
     let s = Summary::of(&all);
@@ -140,8 +151,19 @@ pub fn check(
             errors: s.errors,
             warnings: s.warnings,
             infos: s.infos,
+            checked: files.len(),
+            failed: report.not_checked.len(),
         },
         failed: failed.iter().map(JsonDiagnostic::from).collect(),
+        not_checked: report.not_checked.clone(),
+        skipped: report
+            .skipped
+            .iter()
+            .map(|s| CheckSkipped {
+                file: s.file.clone(),
+                reason: s.why.clone(),
+            })
+            .collect(),
     };
     serde_json::to_value(&doc).unwrap_or(Value::Null)
 }

@@ -20,6 +20,9 @@ pub struct SourceFile {
     pub text: String,
     /// Byte offsets of the line starts, made at the first question about lines.
     line_starts: OnceLock<Vec<usize>>,
+    /// Each line is a paragraph of a document that has no lines of its own (Word, HTML):
+    /// places are written `name:¶line:column`.
+    pub paragraphs: bool,
 }
 
 impl PartialEq for SourceFile {
@@ -36,7 +39,25 @@ impl SourceFile {
             name: name.into(),
             text: text.into(),
             line_starts: OnceLock::new(),
+            paragraphs: false,
         })
+    }
+
+    /// The text of a paragraph document, one paragraph per line.
+    pub fn paragraphs(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.into(),
+            text: text.into(),
+            line_starts: OnceLock::new(),
+            paragraphs: true,
+        })
+    }
+
+    /// A place in this file as messages write it: `name:line:column`, or `name:¶line:column`
+    /// in a paragraph document.
+    pub fn place(&self, line: usize, column: usize) -> String {
+        let mark = if self.paragraphs { "¶" } else { "" };
+        format!("{}:{mark}{line}:{column}", self.name)
     }
 
     /// Start offsets of the lines: after each LF, CRLF or lone CR. One pass, once.
@@ -112,6 +133,13 @@ fn floor_char_boundary(s: &str, mut i: usize) -> usize {
 /// Read a file for any stage: refuses directories, missing files, huge files, binary files and
 /// files that are not UTF-8, each with a message that says which and what to do.
 pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = read_bytes(path)?;
+    source_from_bytes(path.display().to_string(), bytes)
+}
+
+/// Read a file's bytes: refuses directories, missing files and huge files, each with a message
+/// that says which and what to do.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
     let name = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| {
         Diagnostic::error(
@@ -136,13 +164,12 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
             ),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
+    std::fs::read(path).map_err(|e| {
         Diagnostic::error(
             "io-error",
             format!("cannot read `{name}`: {}", io_reason(&e)),
         )
-    })?;
-    source_from_bytes(name, bytes)
+    })
 }
 
 /// The checks of [`read_source`] on bytes already in memory (embedded rules, tests).
@@ -152,7 +179,7 @@ pub fn source_from_bytes(name: String, bytes: Vec<u8>) -> Result<Arc<SourceFile>
             "binary-input",
             format!("`{name}` looks like a binary file (it contains NUL bytes)"),
         )
-        .with_help("tiercheck reads YAML and plain-text narratives"));
+        .with_help("tiercheck reads YAML, and drafts as plain text, Markdown (`.md`), Word (`.docx`) or web pages (`.html`)"));
     }
     match String::from_utf8(bytes) {
         Ok(mut text) => {

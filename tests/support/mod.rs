@@ -31,7 +31,7 @@ pub fn args(drafts: Vec<PathBuf>, ignore: &[&str]) -> CheckArgs {
         explain: None,
         watch: false,
         year: None,
-        fix: Default::default(),
+        ..CheckArgs::default()
     }
 }
 
