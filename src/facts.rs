@@ -4,6 +4,7 @@
 //! data), or absent from [`Facts::values`] (unknown). Previous-period values come from the
 //! previous year's facts file when it exists, else from the inline `previous:`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -205,6 +206,8 @@ impl Facts {
         }
         let period = raw.period.unwrap_or(raw.year - 1);
         let mut history = Vec::new();
+        // The first entry of each year, so a repeated year is found without a rescan.
+        let mut first_of_year: HashMap<i64, usize> = HashMap::new();
         for (i, h) in raw.history.iter().enumerate() {
             let at = format!("history[{i}]");
             let tier = match &h.tier {
@@ -240,7 +243,7 @@ impl Facts {
                     .at(file, spans.value_span(&format!("{at}.year"))),
                 );
             }
-            if let Some(first) = raw.history[..i].iter().position(|o| o.year == h.year) {
+            if let Some(&first) = first_of_year.get(&h.year) {
                 problems.push(
                     Diagnostic::error(
                         "bad-history",
@@ -254,6 +257,7 @@ impl Facts {
                     ),
                 );
             }
+            first_of_year.entry(h.year).or_insert(i);
             let waiver_path = format!("{at}.waiver");
             history.push(HistoryEntry {
                 year: h.year,
