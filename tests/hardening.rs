@@ -249,3 +249,29 @@ fn extract_without_a_country_or_year_fails_with_the_reason() {
         "{err}"
     );
 }
+
+// ------------------------------------------------------------------------------------ drafts
+
+#[test]
+fn control_characters_in_a_facts_string_never_reach_the_draft() {
+    let dir = tempfile::tempdir().unwrap();
+    let year = dir.path().join("2022");
+    std::fs::create_dir(&year).unwrap();
+    let facts = year.join("tajikistan.yaml");
+    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml")
+        .unwrap()
+        .replace(
+            "statute: Articles 130.1 and 167 of the criminal code",
+            "statute: \"Articles 130.1\\0 and 167\\e[31m of the criminal code\"",
+        );
+    assert!(text.contains("\\0"));
+    std::fs::write(&facts, text).unwrap();
+    let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let draft = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        draft.contains("Articles 130.1 and 167[31m of the"),
+        "{draft}"
+    );
+    assert!(!draft.contains('\0') && !draft.contains('\u{1b}'));
+}
