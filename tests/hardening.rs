@@ -275,3 +275,23 @@ fn control_characters_in_a_facts_string_never_reach_the_draft() {
     );
     assert!(!draft.contains('\0') && !draft.contains('\u{1b}'));
 }
+
+#[test]
+fn a_count_above_two_to_the_63_that_assess_accepts_also_drafts() {
+    let dir = tempfile::tempdir().unwrap();
+    let year = dir.path().join("2022");
+    std::fs::create_dir(&year).unwrap();
+    let facts = year.join("tajikistan.yaml");
+    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml")
+        .unwrap()
+        .replace(
+            "investigations: { value: 22, previous: 10 }",
+            "investigations: { value: 10000000000000000000, previous: 10 }",
+        );
+    assert!(text.contains("10000000000000000000"));
+    std::fs::write(&facts, text).unwrap();
+    let assessed = tiercheck().arg("assess").arg(&facts).output().unwrap();
+    assert_ne!(assessed.status.code(), Some(2), "{}", stderr_of(&assessed));
+    let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}

@@ -100,22 +100,6 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
         .year
         .or_else(|| draft.narrative.report_year(&args.narrative).map(i64::from));
     let out = extract(&draft, &rules.claims, rulebook.as_ref(), year);
-    let missing: Vec<&str> = ["country", "year"]
-        .into_iter()
-        .filter(|k| out.facts.get(k).is_none())
-        .collect();
-    if !missing.is_empty() {
-        return Err(vec![Diagnostic::error(
-            "extract-incomplete",
-            format!(
-                "cannot tell the {} of `{}`: a facts file needs both",
-                missing.join(" and "),
-                file.name
-            ),
-        )
-        .with_help("the country and year come from the title line (`TAJIKISTAN: Tier 2`) and the file name (`tajikistan-2022.txt`); `--year` gives the year")
-        .at(&file, 0..0)]);
-    }
     let fail = |e: String| {
         vec![Diagnostic::error(
             "internal-error",
@@ -127,6 +111,22 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
             .map(|s| s + "\n")
             .map_err(|e| fail(e.to_string())),
         ExtractFormat::Yaml => {
+            let missing: Vec<&str> = ["country", "year"]
+                .into_iter()
+                .filter(|k| out.facts.get(k).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(vec![Diagnostic::error(
+                    "extract-incomplete",
+                    format!(
+                        "cannot tell the {} of `{}`: a facts file needs both",
+                        missing.join(" and "),
+                        file.name
+                    ),
+                )
+                .with_help("the country and year come from the title line (`TAJIKISTAN: Tier 2`) and the file name (`tajikistan-2022.txt`); `--year` gives the year")
+                .at(&file, 0..0)]);
+            }
             let mut text = format!(
                 "# Facts read from `{}` by `tiercheck extract`; check every value before use.\n",
                 comment_safe(&file.name)
