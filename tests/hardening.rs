@@ -252,20 +252,24 @@ fn extract_without_a_country_or_year_fails_with_the_reason() {
 
 // ------------------------------------------------------------------------------------ drafts
 
-#[test]
-fn control_characters_in_a_facts_string_never_reach_the_draft() {
+/// The bundled Tajikistan 2022 facts with one text replaced, in `<tmp>/2022/tajikistan.yaml`.
+fn facts_with(old: &str, new: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let year = dir.path().join("2022");
     std::fs::create_dir(&year).unwrap();
     let facts = year.join("tajikistan.yaml");
-    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml")
-        .unwrap()
-        .replace(
-            "statute: Articles 130.1 and 167 of the criminal code",
-            "statute: \"Articles 130.1\\0 and 167\\e[31m of the criminal code\"",
-        );
-    assert!(text.contains("\\0"));
-    std::fs::write(&facts, text).unwrap();
+    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml").unwrap();
+    assert!(text.contains(old), "`{old}` is not in the facts");
+    std::fs::write(&facts, text.replace(old, new)).unwrap();
+    (dir, facts)
+}
+
+#[test]
+fn control_characters_in_a_facts_string_never_reach_the_draft() {
+    let (_dir, facts) = facts_with(
+        "statute: Articles 130.1 and 167 of the criminal code",
+        "statute: \"Articles 130.1\\0 and 167\\e[31m of the criminal code\"",
+    );
     let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let draft = String::from_utf8_lossy(&out.stdout);
@@ -278,18 +282,10 @@ fn control_characters_in_a_facts_string_never_reach_the_draft() {
 
 #[test]
 fn a_count_above_two_to_the_63_that_assess_accepts_also_drafts() {
-    let dir = tempfile::tempdir().unwrap();
-    let year = dir.path().join("2022");
-    std::fs::create_dir(&year).unwrap();
-    let facts = year.join("tajikistan.yaml");
-    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml")
-        .unwrap()
-        .replace(
-            "investigations: { value: 22, previous: 10 }",
-            "investigations: { value: 10000000000000000000, previous: 10 }",
-        );
-    assert!(text.contains("10000000000000000000"));
-    std::fs::write(&facts, text).unwrap();
+    let (_dir, facts) = facts_with(
+        "investigations: { value: 22, previous: 10 }",
+        "investigations: { value: 10000000000000000000, previous: 10 }",
+    );
     let assessed = tiercheck().arg("assess").arg(&facts).output().unwrap();
     assert_ne!(assessed.status.code(), Some(2), "{}", stderr_of(&assessed));
     let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
