@@ -231,13 +231,14 @@ fn check_args(drafts: &Path, facts: Option<&Path>) -> CheckArgs {
     CheckArgs {
         drafts: vec![drafts.to_path_buf()],
         facts: facts.map(Path::to_path_buf),
-        rules: RulesArg { rules: None },
+        rules: RulesArg::default(),
         format: CheckFormat::Json,
         select: Vec::new(),
         ignore: Vec::new(),
         explain: None,
         watch: false,
         year: None,
+        ..CheckArgs::default()
     }
 }
 

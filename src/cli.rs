@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::commands;
+use crate::config::{Lookup, Project};
+use crate::diagnostic::Diagnostic;
 use crate::Exit;
 
 #[derive(Debug, Parser)]
@@ -56,6 +58,20 @@ pub enum Command {
         after_help = "Examples:\n  tiercheck schema facts > facts.schema.json\n  tiercheck schema rules criteria\n  tiercheck schema --write rules/schema"
     )]
     Schema(commands::schema::SchemaArgs),
+    /// List every check code of `check` with its kind, severity, whether it has a safe fix, and its summary
+    #[command(after_help = "Examples:\n  tiercheck codes\n  tiercheck codes --format json")]
+    Codes(commands::codes::CodesArgs),
+    /// List the facts catalog: every fact a facts file can state, with its type and description
+    #[command(after_help = "Examples:\n  tiercheck facts\n  tiercheck facts --format json")]
+    Facts(commands::codes::FactsArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell)
+    #[command(
+        after_help = "Examples:\n  tiercheck completions bash > ~/.local/share/bash-completion/completions/tiercheck\n  tiercheck completions zsh > ~/.zfunc/_tiercheck"
+    )]
+    Completions(commands::shell::CompletionsArgs),
+    /// Print the man page (roff) of tiercheck
+    #[command(after_help = "Example:\n  tiercheck man > tiercheck.1 && man ./tiercheck.1")]
+    Man,
 }
 
 #[derive(Debug, Subcommand)]
@@ -64,7 +80,7 @@ pub enum RulesCommand {
     #[command(
         after_help = "Examples:\n  tiercheck rules lint\n  tiercheck rules lint --rules my-rules/"
     )]
-    Lint(RulesArg),
+    Lint(commands::lint::LintArgs),
     /// Run the rule test cases of <rules>/tests/*.yaml; exit 0 all pass, 1 failures (or uncovered rules with --coverage), 2 could not run
     #[command(
         after_help = "Examples:\n  tiercheck rules test\n  tiercheck rules test --rules my-rules/ --coverage"
@@ -77,12 +93,29 @@ pub enum RulesCommand {
     Diff(commands::diff::RulesDiffArgs),
 }
 
-/// `--rules DIR`, shared by every command that reads rules.
-#[derive(Debug, Clone, clap::Args)]
+/// `--rules DIR` and the configuration file, shared by every command that reads rules.
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct RulesArg {
-    /// Rules folder to use instead of the bundled rules
+    /// Rules folder to use instead of the configured or bundled rules
     #[arg(long, value_name = "DIR")]
     pub rules: Option<PathBuf>,
+    /// Read this configuration file instead of the nearest `tiercheck.toml` found upward
+    #[arg(long, value_name = "PATH", conflicts_with = "no_config")]
+    pub config: Option<PathBuf>,
+    /// Read no `tiercheck.toml`: bundled rules and templates unless flags say otherwise
+    #[arg(long)]
+    pub no_config: bool,
+}
+
+impl RulesArg {
+    /// The configuration (if any) under these flags.
+    pub fn project(&self) -> Result<Project, Vec<Diagnostic>> {
+        let lookup = Lookup {
+            explicit: self.config.clone(),
+            disabled: self.no_config,
+        };
+        Ok(Project::new(lookup.load()?, self.rules.clone()))
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
@@ -114,6 +147,9 @@ pub struct ExplainArgs {
     pub facts: PathBuf,
     #[command(flatten)]
     pub rules: RulesArg,
+    /// Output format: the trace as text, or the assessment (trace, indicators, evidence) as JSON
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
 }
 
 /// Parse arguments and run the command.
@@ -128,5 +164,9 @@ pub fn run(cli: Cli) -> Exit {
         Command::Schema(a) => commands::schema::run(&a),
         Command::Check(a) => commands::check::run(&a),
         Command::Extract(a) => commands::extract::run(&a),
+        Command::Codes(a) => commands::codes::run_codes(&a),
+        Command::Facts(a) => commands::codes::run_facts(&a),
+        Command::Completions(a) => commands::shell::completions(&a),
+        Command::Man => commands::shell::man(),
     }
 }

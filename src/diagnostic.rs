@@ -68,6 +68,18 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Further places that explain this one (e.g. the first of two duplicates).
     pub related: Vec<(Location, String)>,
+    /// The edit that resolves it, when the rule that found it gives one (`check --fix`).
+    pub fix: Option<Fix>,
+}
+
+/// An edit of a finding's own span: its text, as the check read it, becomes `replacement`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fix {
+    /// The text the check matched; the edit applies only where the file still reads so.
+    pub matched: String,
+    pub replacement: String,
+    /// `safe` fixes are applied by `--fix`; the others only with `--unsafe-fixes`.
+    pub safe: bool,
 }
 
 impl Diagnostic {
@@ -80,7 +92,13 @@ impl Diagnostic {
             location: None,
             label: None,
             related: Vec::new(),
+            fix: None,
         }
+    }
+
+    pub fn with_fix(mut self, fix: Fix) -> Self {
+        self.fix = Some(fix);
+        self
     }
 
     pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
@@ -241,13 +259,22 @@ impl SourceCode for Windowed<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
+        // miette counts the column in bytes; ours count characters, in every output format
+        // (through the line index: no rescan from the start of the file).
+        let char_column = |offset: usize| {
+            let offset = offset.min(self.text.len());
+            let (_, line_start) = self.file.line_index(offset);
+            self.text
+                .get(line_start.min(offset)..offset)
+                .map_or(0, |s| s.chars().count())
+        };
         let named = |c: MietteSpanContents<'b>| -> Box<dyn SpanContents<'b> + 'b> {
             Box::new(MietteSpanContents::new_named(
                 self.name.clone(),
                 c.data(),
                 *c.span(),
                 c.line(),
-                c.column(),
+                char_column(c.span().offset()),
                 c.line_count(),
             ))
         };
@@ -366,6 +393,23 @@ impl miette::Diagnostic for MietteView<'_> {
     }
 }
 
+/// `--color`: when to colour human output.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum ColorChoice {
+    /// Colour a terminal, not a pipe or a file
+    #[default]
+    Auto,
+    Always,
+    Never,
+}
+
+/// An output stream, whose colour is decided on its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stream {
+    Stdout,
+    Stderr,
+}
+
 /// How human output is drawn.
 #[derive(Debug, Clone, Copy)]
 pub struct HumanStyle {
@@ -374,9 +418,25 @@ pub struct HumanStyle {
 }
 
 impl HumanStyle {
-    /// Colour only when standard error is a terminal and `NO_COLOR` is not set.
+    /// For standard error: colour only when it is a terminal and `NO_COLOR` is not set.
     pub fn detect() -> Self {
-        let color = std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none();
+        Self::for_stream(ColorChoice::Auto, Stream::Stderr)
+    }
+
+    /// For one stream, as `--color` asks: `auto` colours only a terminal (and not with
+    /// `NO_COLOR`), so no escape codes land in a redirected file.
+    pub fn for_stream(choice: ColorChoice, stream: Stream) -> Self {
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                let terminal = match stream {
+                    Stream::Stdout => std::io::stdout().is_terminal(),
+                    Stream::Stderr => std::io::stderr().is_terminal(),
+                };
+                terminal && std::env::var_os("NO_COLOR").is_none()
+            }
+        };
         Self { color, width: 100 }
     }
 
@@ -413,6 +473,13 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
             escape_controls(&diag.message)
         );
     }
+    // A paragraph document's lines are paragraphs: `name:¶42:17`.
+    if let (Some(loc), Some((line, column, _, _))) = (&diag.location, diag.line_cols()) {
+        if loc.file.paragraphs {
+            let plain = format!("{}:{line}:{column}", loc.file.name);
+            out = out.replacen(&plain, &loc.file.place(line, column), 1);
+        }
+    }
     // Related places in other files are printed as plain notes.
     for (rel, text) in &diag.related {
         let same_file = diag
@@ -422,9 +489,10 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
         if !same_file {
             let (line, col) = rel.file.line_col(rel.span.start);
             out.push_str(&format!(
-                "  note: {} at {}:{line}:{col}\n",
+                "  note: {} at {}
+",
                 escape_controls(text),
-                escape_controls(&rel.file.name)
+                escape_controls(&rel.file.place(line, col))
             ));
         }
     }

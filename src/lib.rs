@@ -14,7 +14,8 @@
 //!   finding model with its renderers.
 //! - [`pattern`] is the rules' regular expression: checked when loaded, compiled when first used;
 //!   [`prefilter`] picks which of many patterns can match a sentence.
-//! - [`normalize`] turns a draft as written (Markdown, odd spaces, curly quotes, wrapped lines)
+//! - [`reader`] reads a draft in its format (plain text, Markdown, Word, HTML), one file per
+//!   format; [`normalize`] turns a draft as written (Markdown, odd spaces, curly quotes, wrapped lines)
 //!   into the text [`narrative`] parses, and maps every finding back to the bytes as written.
 //! - [`rulebook`] loads and validates `rules/` (schema in [`rulebook::schema`]), dated rules and
 //!   params included; [`expr`] is the only module that knows CEL (the `cel` crate parses, and
@@ -23,29 +24,39 @@
 //!   turns facts into an [`assessment::Assessment`], whose tier is undetermined when the facts
 //!   lack the evidence the rules ask for.
 //! - [`render`] holds the Tera filters; [`draft`] loads `templates/` and renders an assessment
-//!   into a narrative; [`commands`] the subcommands, dispatched by [`cli`].
+//!   into a narrative; [`commands`] the subcommands, dispatched by [`cli`]: thin, they parse
+//!   arguments, call the library and print through [`output`], the one output module.
+//! - [`batch`] checks many drafts at once: expands folders, reads, pairs each draft with its
+//!   facts by country and year, runs on every core, and keeps one result per draft.
 //! - The rule editor's tools: [`ruletest`] runs `rules/tests/*.yaml` with coverage, [`impact`]
 //!   compares two assessments for `rules diff`, [`jsonschema`] generates the editors' schemas
 //!   (`rules/schema/`), [`watch`] re-runs a command on save and prints what changed.
+//! - [`config`] finds and reads `tiercheck.toml`; [`fix`] applies the certain fixes of `check`'s
+//!   findings to a draft as written (`--fix`, `--diff`).
 
 pub mod assessment;
+pub mod batch;
 pub mod bundle;
 pub mod check;
 pub mod claims;
 pub mod cli;
 pub mod commands;
+pub mod config;
 pub mod diagnostic;
 pub mod draft;
 pub mod evaluate;
 pub mod expr;
 pub mod extract;
 pub mod facts;
+pub mod fix;
 pub mod impact;
 pub mod jsonschema;
 pub mod narrative;
 pub mod normalize;
+pub mod output;
 pub mod pattern;
 pub mod prefilter;
+pub mod reader;
 pub mod render;
 pub mod rulebook;
 pub mod ruletest;
@@ -93,6 +104,16 @@ impl Exit {
 /// Load the rules: the bundled ones, or a folder.
 pub fn load_rules(dir: Option<&Path>) -> Result<rulebook::Rulebook, Vec<Diagnostic>> {
     rulebook::Rulebook::load(dir)
+}
+
+/// The configuration and the rules it (or `--rules`) names: what every command that reads rules
+/// starts with.
+pub fn load_project_rules(
+    args: &cli::RulesArg,
+) -> Result<(config::Project, rulebook::Rulebook), Vec<Diagnostic>> {
+    let project = args.project()?;
+    let rules = load_rules(project.rules_dir())?;
+    Ok((project, rules))
 }
 
 /// Load and assess one facts file.
@@ -287,10 +308,15 @@ fn remove_stale_temporaries(dir: &Path, prefix: &str) {
 
 /// Print diagnostics to standard error in the human style.
 pub fn eprint_diagnostics(diagnostics: &[Diagnostic]) {
+    eprint_diagnostics_styled(diagnostics, diagnostic::HumanStyle::detect());
+}
+
+/// Print diagnostics to standard error in the human style, coloured as `style` says.
+pub fn eprint_diagnostics_styled(diagnostics: &[Diagnostic], style: diagnostic::HumanStyle) {
+    if diagnostics.is_empty() {
+        return;
+    }
     let mut ds = diagnostics.to_vec();
     diagnostic::sort(&mut ds);
-    eprint!(
-        "{}",
-        diagnostic::render_human_all(&ds, diagnostic::HumanStyle::detect())
-    );
+    eprint!("{}", diagnostic::render_human_all(&ds, style));
 }

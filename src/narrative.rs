@@ -291,6 +291,10 @@ pub fn parse(file: &Arc<SourceFile>, layout: &Layout) -> Narrative {
 /// written; titles, country headings and section titles are never joined with the lines around
 /// them; a bullet starts a line of its own.
 impl LineShapes for Layout {
+    fn bullet(&self) -> Option<&str> {
+        self.bullets.first().map(String::as_str)
+    }
+
     fn verbatim(&self, line: &str) -> bool {
         matches!(classify(line, 0), Line::Directive(_) | Line::Comment)
     }

@@ -253,6 +253,11 @@ pub trait LineShapes {
     fn verbatim(&self, line: &str) -> bool;
     /// The shape of a line, already cleaned of Markdown marks and odd characters, and trimmed.
     fn shape(&self, line: &str) -> Shape;
+    /// The bullet a list item is written with, for formats whose lists carry no mark in their
+    /// text (Word, HTML).
+    fn bullet(&self) -> Option<&str> {
+        None
+    }
 }
 
 /// The shape of a line, as the joining of lines sees it.
@@ -348,6 +353,29 @@ pub fn plain(file: &Arc<SourceFile>, shapes: &dyn LineShapes) -> Normalized {
     Normalized::from_builder(file, b)
 }
 
+/// Read a document laid out one paragraph per line (Word, HTML): each line is a block of its
+/// own (the line breaks become blank lines), its characters cleaned as in [`plain`], its ends
+/// trimmed; no Markdown is read. A byte at one of `splits` (the space before a footnote) also
+/// becomes a blank line, so the footnote is a paragraph of its own on its paragraph's line.
+pub fn blocks(file: &Arc<SourceFile>, splits: &[usize]) -> Normalized {
+    let text = file.text.as_str();
+    let mut b = Builder::new(text);
+    for (content, brk) in lines(text) {
+        let body = trim_blanks(text, content);
+        let mut from = body.start;
+        for &at in splits.iter().filter(|&&at| body.contains(&at)) {
+            blanks(text, from..at, &mut b);
+            b.replace(at..at + 1, "\n\n");
+            from = at + 1;
+        }
+        blanks(text, from..body.end, &mut b);
+        if !brk.is_empty() {
+            b.replace(brk, "\n\n");
+        }
+    }
+    Normalized::from_builder(file, b)
+}
+
 /// The lines of a text: (content, line break) ranges; the break is empty on a last line without
 /// one. LF, CRLF and a lone CR each end a line.
 fn lines(text: &str) -> impl Iterator<Item = (Range<usize>, Range<usize>)> + '_ {
@@ -386,7 +414,7 @@ fn trim_blanks(text: &str, r: Range<usize>) -> Range<usize> {
 }
 
 /// What a character becomes: `None` when kept, else its replacement (empty: removed).
-fn clean_char(c: char) -> Option<&'static str> {
+pub(crate) fn clean_char(c: char) -> Option<&'static str> {
     match c {
         '\t'
         | '\u{a0}'

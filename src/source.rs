@@ -23,6 +23,9 @@ pub struct SourceFile {
     line_starts: OnceLock<Vec<usize>>,
     /// The text with control characters masked, for terminals; `None` when there are none.
     display: OnceLock<Option<String>>,
+    /// Each line is a paragraph of a document that has no lines of its own (Word, HTML):
+    /// places are written `name:¶line:column`.
+    pub paragraphs: bool,
 }
 
 impl PartialEq for SourceFile {
@@ -40,7 +43,26 @@ impl SourceFile {
             text: text.into(),
             line_starts: OnceLock::new(),
             display: OnceLock::new(),
+            paragraphs: false,
         })
+    }
+
+    /// The text of a paragraph document, one paragraph per line.
+    pub fn paragraphs(name: impl Into<String>, text: impl Into<String>) -> Arc<Self> {
+        Arc::new(Self {
+            name: name.into(),
+            text: text.into(),
+            line_starts: OnceLock::new(),
+            display: OnceLock::new(),
+            paragraphs: true,
+        })
+    }
+
+    /// A place in this file as messages write it: `name:line:column`, or `name:¶line:column`
+    /// in a paragraph document.
+    pub fn place(&self, line: usize, column: usize) -> String {
+        let mark = if self.paragraphs { "¶" } else { "" };
+        format!("{}:{mark}{line}:{column}", self.name)
     }
 
     /// The text to show on a terminal: every control character other than a line break or a
@@ -189,10 +211,22 @@ pub fn read_source(path: &Path) -> Result<Arc<SourceFile>, Diagnostic> {
     read_source_limited(path, MAX_INPUT_BYTES)
 }
 
-/// [`read_source`] with another size limit. The limit is checked on the file's size before
+/// [`read_source`] with another size limit.
+pub fn read_source_limited(path: &Path, limit: u64) -> Result<Arc<SourceFile>, Diagnostic> {
+    let bytes = read_bytes_limited(path, limit)?;
+    source_from_bytes(path.display().to_string(), bytes)
+}
+
+/// Read a file's bytes within [`MAX_INPUT_BYTES`]: refuses folders, missing files, devices and
+/// sockets and files over the limit, each with a message that says which and what to do.
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    read_bytes_limited(path, MAX_INPUT_BYTES)
+}
+
+/// [`read_bytes`] with another size limit. The limit is checked on the file's size before
 /// reading, and again while reading (a pipe, or a file that grows), so no more than `limit` bytes
 /// are ever held.
-pub fn read_source_limited(path: &Path, limit: u64) -> Result<Arc<SourceFile>, Diagnostic> {
+pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
     use std::io::Read;
     let name = path.display().to_string();
     let cannot = |e: &std::io::Error| {
@@ -235,7 +269,7 @@ pub fn read_source_limited(path: &Path, limit: u64) -> Result<Arc<SourceFile>, D
             "the file grew while it was read, or is a pipe that does not end; save the input to a file",
         ));
     }
-    source_from_bytes(name, bytes)
+    Ok(bytes)
 }
 
 /// What a file that is neither a folder nor a regular file is, when it is one tiercheck refuses
@@ -275,7 +309,7 @@ pub fn source_from_bytes(name: String, mut bytes: Vec<u8>) -> Result<Arc<SourceF
             "binary-input",
             format!("`{name}` looks like a binary file (a NUL byte at line {line}, column {col})"),
         )
-        .with_help("tiercheck reads YAML and plain-text narratives")
+        .with_help("tiercheck reads YAML, and drafts as plain text, Markdown (`.md`), Word (`.docx`) or web pages (`.html`)")
         .at(&file, at..at + 1));
     }
     match String::from_utf8(bytes) {

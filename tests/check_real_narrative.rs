@@ -241,7 +241,7 @@ fn extract_agrees_with_the_facts_file_on_every_figure_it_reads() {
         output: None,
         format: ExtractFormat::Json,
         year: None,
-        rules: RulesArg { rules: None },
+        rules: RulesArg::default(),
     };
     let out = extract::execute(&args).expect("extract runs");
     let v: serde_json::Value = serde_json::from_str(&out).expect("JSON");

@@ -547,7 +547,8 @@ fn rules_diffed_against_themselves_report_no_changes() {
         .unwrap();
     let stdout = stdout_of(&out);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert!(stdout.starts_with("No changes ("), "{stdout}");
+    assert!(stdout.starts_with("rules: rules (--rules"), "{stdout}");
+    assert!(stdout.contains("\nNo changes ("), "{stdout}");
     let out = tiercheck()
         .args([
             "rules", "diff", "--base", "rules", "--rules", "rules", "--format", "json",

@@ -84,6 +84,8 @@ pub struct CheckDoc {
     pub example: Option<String>,
     /// Runs only with `--facts`.
     pub facts: bool,
+    /// `safe` when `check --fix` applies its fix, certain of the result (as the rule files mark it).
+    pub fix: Option<String>,
     /// The advice under its diagnostics, by case (`""` when there is one); `{name}` is replaced
     /// by the value the check gives for `name`.
     pub help: IndexMap<String, String>,
@@ -148,6 +150,7 @@ impl CheckDocs {
                     why: c.why,
                     example: c.example,
                     facts: c.facts,
+                    fix: None,
                     help: match c.help {
                         None => IndexMap::new(),
                         Some(HelpYaml::One(text)) => IndexMap::from([(String::new(), text)]),

@@ -5,7 +5,7 @@
 //!
 //! Pipeline position: `normalize::plain` -> `narrative::parse` -> `claims::read` -> the check
 //! kinds here -> suppressions ([`suppress`]) -> back to the file as written
-//! ([`Normalized::restore`]) -> renderers in `commands/check.rs`.
+//! ([`Normalized::restore`]) -> the batch (`crate::batch`) -> renderers in `crate::output`.
 
 pub mod counters;
 pub mod docs;
@@ -312,11 +312,16 @@ pub struct Draft {
 }
 
 impl Draft {
+    /// Read a plain-text draft.
     pub fn read(file: &Arc<SourceFile>, rules: &CheckRules) -> Draft {
-        let source = normalize::plain(file, &rules.claims.layout);
+        Draft::parse(normalize::plain(file, &rules.claims.layout), rules)
+    }
+
+    /// Parse a draft a reader normalized (`crate::reader`).
+    pub fn parse(source: Normalized, rules: &CheckRules) -> Draft {
         let narrative = narrative::parse(&source.file, &rules.claims.layout);
         let claims = claims::read(&narrative, &rules.claims);
-        let report_year = narrative.report_year(std::path::Path::new(&file.name));
+        let report_year = narrative.report_year(std::path::Path::new(&source.original.name));
         Draft {
             narrative,
             claims,

@@ -10,7 +10,7 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 
 use crate::claims::PatternCompiler;
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Fix, Severity};
 use crate::pattern::Pattern;
 use crate::source::SourceFile;
 use crate::yaml;
@@ -63,7 +63,30 @@ struct StyleRuleYaml {
     /// narrative may use them without spelling them out (but not before its own definition).
     #[serde(default)]
     known: Vec<String>,
+    /// The rule's fix: `safe` when `check --fix` may apply it unasked (the result is certain),
+    /// `unsafe` when it needs `--unsafe-fixes`. Substitutions write their `swap` replacement;
+    /// existence rules write `replace` (with `$1`, `$2` for the pattern's groups).
+    #[serde(default)]
+    fix: Option<FixSafety>,
+    #[serde(default)]
+    replace: Option<String>,
     examples: Examples,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, schemars::JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum FixSafety {
+    Safe,
+    Unsafe,
+}
+
+impl FixSafety {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixSafety::Safe => "safe",
+            FixSafety::Unsafe => "unsafe",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Deserialize, schemars::JsonSchema)]
@@ -78,6 +101,8 @@ enum Matcher {
     Existence {
         re: Pattern,
         unless: Option<Pattern>,
+        /// The fix's text, with the pattern's groups (`$1`).
+        replace: Option<String>,
     },
     Substitution {
         pairs: Vec<(Pattern, String)>,
@@ -103,6 +128,7 @@ pub struct StyleRule {
     help: String,
     pub why: String,
     pub examples: Examples,
+    pub fix: Option<FixSafety>,
     matcher: Matcher,
 }
 
@@ -177,7 +203,11 @@ impl StyleRules {
                         .as_ref()
                         .and_then(|u| c.compile(&format!("{at}.unless"), u));
                     let Some(re) = re else { continue };
-                    Matcher::Existence { re, unless }
+                    Matcher::Existence {
+                        re,
+                        unless,
+                        replace: r.replace.clone(),
+                    }
                 }
                 Kind::Substitution => {
                     if r.swap.is_empty() {
@@ -230,8 +260,21 @@ impl StyleRules {
                     }
                 }
             };
+            let fixable = match &matcher {
+                Matcher::Substitution { .. } => true,
+                Matcher::Existence { replace, .. } => replace.is_some(),
+                _ => false,
+            };
+            if r.fix.is_some() && !fixable {
+                c.error(
+                    &format!("{at}.fix"),
+                    format!("rule `{}` has a `fix` but nothing to write", r.id),
+                    "a fix needs a `substitution` rule, or an `existence` rule with `replace:`",
+                );
+            }
             rules.push(StyleRule {
                 id: r.id,
+                fix: r.fix,
                 severity: r.severity.map_or(Severity::Warning, Severity::from),
                 message: r.message,
                 help: r.help,
@@ -264,6 +307,7 @@ impl StyleRules {
                 r.examples.good.join(" | ")
             )),
             facts: false,
+            fix: r.fix.map(|f| f.as_str().to_string()),
             help: IndexMap::new(),
         })
     }
@@ -274,13 +318,27 @@ impl StyleRule {
     pub fn find(&self, sentences: &[(&str, usize)]) -> Vec<Hit> {
         let mut out = Vec::new();
         match &self.matcher {
-            Matcher::Existence { re, unless } => {
+            Matcher::Existence {
+                re,
+                unless,
+                replace,
+            } => {
                 for (s, base) in sentences {
-                    for m in re.find_iter(s) {
+                    for c in re.captures_iter(s) {
+                        let Some(m) = c.get(0) else { continue };
                         if unless.as_ref().is_some_and(|u| u.is_match(m.as_str())) {
                             continue;
                         }
-                        out.push(hit(base + m.start()..base + m.end(), m.as_str(), None));
+                        let replacement = replace.as_ref().map(|r| {
+                            let mut out = String::new();
+                            c.expand(r, &mut out);
+                            out
+                        });
+                        out.push(hit(
+                            base + m.start()..base + m.end(),
+                            m.as_str(),
+                            replacement,
+                        ));
                     }
                 }
             }
@@ -441,6 +499,17 @@ fn word_spans(word: &Pattern, s: &str, out: &mut Vec<Range<usize>>) {
     }
 }
 
+/// `replacement`, starting in lowercase when the matched text does (a swap written for the
+/// start of a sentence, applied in its middle).
+fn same_case(matched: &str, replacement: &str) -> String {
+    let lower = matched.chars().next().is_some_and(char::is_lowercase);
+    let mut c = replacement.chars();
+    match c.next() {
+        Some(f) if lower && f.is_uppercase() => f.to_lowercase().chain(c).collect(),
+        _ => replacement.to_string(),
+    }
+}
+
 fn stem(t: &str) -> &str {
     t.strip_suffix('s').filter(|s| s.len() >= 2).unwrap_or(t)
 }
@@ -464,11 +533,17 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     for rule in &ctx.rules.style.rules {
         for h in rule.find(&sentences) {
             let (message, help) = rule.diagnostic(&h);
-            out.push(
-                Diagnostic::new(rule.id.clone(), rule.severity, message)
-                    .at(ctx.file(), h.span.clone())
-                    .with_help(help),
-            );
+            let mut d = Diagnostic::new(rule.id.clone(), rule.severity, message)
+                .at(ctx.file(), h.span.clone())
+                .with_help(help);
+            if let (Some(safety), Some(replacement)) = (rule.fix, &h.replacement) {
+                d = d.with_fix(Fix {
+                    matched: h.matched.clone(),
+                    replacement: same_case(&h.matched, replacement),
+                    safe: safety == FixSafety::Safe,
+                });
+            }
+            out.push(d);
         }
     }
 }

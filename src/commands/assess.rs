@@ -2,17 +2,19 @@
 //! strengths and gaps of each facts file, as a readable table or as JSON.
 
 use std::fmt::Write as _;
+use std::path::Path;
 
 use crate::assessment::{Assessment, Outcome};
 use crate::cli::{AssessArgs, TextOrJson};
+use crate::config::RulesUsed;
 use crate::rulebook::schema::Effect;
-use crate::{assess_file, eprint_diagnostics, expand_inputs, load_rules, Exit};
+use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
 pub fn run(args: &AssessArgs) -> Exit {
     if args.watch {
         return watch(args);
     }
-    let rules = match load_rules(args.rules.rules.as_deref()) {
+    let (project, rules) = match load_project_rules(&args.rules) {
         Ok(r) => r,
         Err(ds) => {
             eprint_diagnostics(&ds);
@@ -39,15 +41,19 @@ pub fn run(args: &AssessArgs) -> Exit {
         eprint_diagnostics(&problems);
         return Exit::Failed;
     }
+    let used = project.rules_used();
     let out = match args.format {
-        TextOrJson::Json => match serde_json::to_string_pretty(&assessments) {
+        TextOrJson::Json => match json(&assessments, &used) {
             Ok(s) => s + "\n",
             Err(e) => {
                 eprintln!("error: cannot serialize the assessment: {e}");
                 return Exit::Failed;
             }
         },
-        TextOrJson::Text => assessments.iter().map(text).collect::<Vec<_>>().join("\n"),
+        TextOrJson::Text => format!(
+            "{used}\n{}",
+            assessments.iter().map(text).collect::<Vec<_>>().join("\n")
+        ),
     };
     crate::out!("{out}");
     let warnings: Vec<_> = assessments
@@ -70,6 +76,29 @@ pub fn run(args: &AssessArgs) -> Exit {
     }
 }
 
+/// `--format json`: one object per facts file, each saying which rules assessed it.
+fn json(assessments: &[Assessment], used: &RulesUsed) -> serde_json::Result<String> {
+    let used = serde_json::to_value(used)?;
+    let mut all = Vec::with_capacity(assessments.len());
+    for a in assessments {
+        let mut v = serde_json::to_value(a)?;
+        if let Some(o) = v.as_object_mut() {
+            o.insert("rules".into(), used.clone());
+        }
+        all.push(v);
+    }
+    serde_json::to_string_pretty(&all)
+}
+
+/// One assessment as JSON, saying which rules assessed it (`explain --format json`).
+pub fn json_one(a: &Assessment, used: &RulesUsed) -> serde_json::Result<String> {
+    let mut v = serde_json::to_value(a)?;
+    if let Some(o) = v.as_object_mut() {
+        o.insert("rules".into(), serde_json::to_value(used)?);
+    }
+    serde_json::to_string_pretty(&v)
+}
+
 /// `assess --watch`: re-assess on every save of the facts (their previous-year files too) or
 /// of the `--rules` folder, and print what changed in each file's output.
 fn watch(args: &AssessArgs) -> Exit {
@@ -87,9 +116,16 @@ fn watch(args: &AssessArgs) -> Exit {
             }
         }
     }
-    inputs.extend(args.rules.rules.iter().cloned());
+    let project = match args.rules.project() {
+        Ok(p) => p,
+        Err(ds) => {
+            eprint_diagnostics(&ds);
+            return Exit::Failed;
+        }
+    };
+    inputs.extend(project.rules_dir().map(Path::to_path_buf));
     crate::watch::watch(&inputs, || {
-        let rules = load_rules(args.rules.rules.as_deref())?;
+        let rules = crate::load_rules(project.rules_dir())?;
         let files = expand_inputs(&args.facts, &["yaml", "yml"])?;
         let mut out = Vec::new();
         let mut problems = Vec::new();

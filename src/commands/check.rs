@@ -1,42 +1,28 @@
 //! `tiercheck check`: check drafts before publication, against their own text, the house style
-//! and (with `--facts`) the assessment of their facts. Prints human, JSON or SARIF output; exit 1
-//! when any error-severity finding remains, 2 when it could not run.
+//! and (with `--facts`) the assessment of their facts. Parses the arguments, runs the batch
+//! ([`crate::batch`]) and prints it through [`crate::output`]. Exit 1 when an error-severity
+//! finding remains (with `--strict`, any warning too; never with `--exit-zero`), 2 when it could
+//! not run or a draft could not be checked.
 
-use std::collections::{BTreeMap, HashMap};
-use std::fmt::Write as _;
-use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::io::{IsTerminal, Read};
+use std::path::PathBuf;
 
-use clap::ValueEnum;
-use serde::Serialize;
-use serde_sarif::sarif;
-
-use crate::assessment::Assessment;
-use crate::check::suppress::{load_sidecar, Sidecar};
-use crate::check::{check_read_draft, CheckRules, Draft, FactContext, Selection};
+use crate::batch::{self, Batch, Input};
+use crate::check::{CheckRules, Selection};
 use crate::cli::RulesArg;
-use crate::diagnostic::{self, Diagnostic, HumanStyle, JsonDiagnostic, Severity};
-use crate::evaluate::evaluate;
-use crate::facts::Facts;
+use crate::config::Project;
+use crate::diagnostic::{ColorChoice, Diagnostic, HumanStyle, Stream};
+use crate::output::{self, Format, TextOptions};
 use crate::rulebook::{RuleFiles, Rulebook};
-use crate::source::read_source;
-use crate::{eprint_diagnostics, expand_inputs, Exit};
+use crate::{eprint_diagnostics_styled, Exit};
 
-/// Draft file extensions taken from a folder.
-pub const DRAFT_EXTENSIONS: &[&str] = &["txt", "md", "markdown"];
+pub use crate::batch::Report;
+pub use crate::output::Format as CheckFormat;
 
-#[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
-pub enum CheckFormat {
-    #[default]
-    Text,
-    Json,
-    Sarif,
-}
-
-#[derive(Debug, clap::Args)]
+#[derive(Debug, Default, clap::Args)]
 pub struct CheckArgs {
-    /// Drafts (plain text or Markdown), or folders of them
+    /// Drafts (plain text, Markdown, Word `.docx`, saved web pages `.html`), folders of them, or
+    /// `-` for standard input
     #[arg(value_name = "DRAFT", required_unless_present = "explain")]
     pub drafts: Vec<PathBuf>,
     /// Facts file, or a folder of them (`reports/`): each draft is paired by country and year
@@ -46,7 +32,7 @@ pub struct CheckArgs {
     pub rules: RulesArg,
     /// Output format
     #[arg(long, value_enum, default_value_t)]
-    pub format: CheckFormat,
+    pub format: Format,
     /// Report only these codes or kinds (comma-separated, e.g. `tier-mismatch,style`)
     #[arg(long, value_delimiter = ',', value_name = "CODES")]
     pub select: Vec<String>,
@@ -64,43 +50,73 @@ pub struct CheckArgs {
     /// previous reporting period, and drafts paired with facts of that year
     #[arg(long, value_name = "YEAR")]
     pub year: Option<i32>,
+    /// Print the findings only: no summaries, no skipped files, no progress bar
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// When to colour the output, decided for standard output and standard error each
+    #[arg(long, value_enum, default_value_t, value_name = "WHEN")]
+    pub color: ColorChoice,
+    /// Warnings fail the run too (exit 1)
+    #[arg(long, conflicts_with = "exit_zero")]
+    pub strict: bool,
+    /// Exit 0 even when there are findings (2 still means a draft could not be checked)
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Print how many findings of each code instead of the findings
+    #[arg(long)]
+    pub statistics: bool,
+    /// The name of the draft read from standard input (`-`): its format, year and facts come
+    /// from it as from a file name
+    #[arg(long, value_name = "NAME")]
+    pub stdin_filename: Option<String>,
+    #[command(flatten)]
+    pub fix: FixArgs,
 }
 
-/// The result of checking a set of drafts.
-#[derive(Debug, Default)]
-pub struct Report {
-    /// Each draft with its diagnostics, by file name.
-    pub files: BTreeMap<String, Vec<Diagnostic>>,
+/// `--fix`, `--diff`, `--unsafe-fixes`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct FixArgs {
+    /// Apply the fixes the rules mark safe (`tiercheck codes` lists them), rewriting the drafts
+    /// atomically, then report what remains; `.docx` and `.html` drafts are never rewritten
+    #[arg(long, conflicts_with_all = ["explain", "watch"])]
+    pub fix: bool,
+    /// Print the fixes as a unified diff without writing (exit 1 when there is any)
+    #[arg(long, conflicts_with_all = ["explain", "watch"])]
+    pub diff: bool,
+    /// With `--fix` or `--diff`, also the fixes that need a writer's look (`unsafe`)
+    #[arg(long)]
+    pub unsafe_fixes: bool,
 }
 
-impl Report {
-    pub fn all(&self) -> Vec<Diagnostic> {
-        let mut all: Vec<Diagnostic> = self.files.values().flatten().cloned().collect();
-        diagnostic::sort(&mut all);
-        all
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.files.values().flatten().any(Diagnostic::is_error)
-    }
+/// What a run prints and how it ends.
+#[derive(Debug)]
+pub struct Outcome {
+    /// For standard output.
+    pub stdout: String,
+    /// Why drafts could not be checked, for standard error (the document records them too).
+    pub failed: Vec<Diagnostic>,
+    pub exit: Exit,
 }
 
 pub fn run(args: &CheckArgs) -> Exit {
+    let stderr = HumanStyle::for_stream(args.color, Stream::Stderr);
     if args.watch {
         let mut inputs = args.drafts.clone();
         inputs.extend(args.facts.iter().cloned());
         inputs.extend(args.rules.rules.iter().cloned());
+        inputs.extend(args.rules.config.iter().cloned());
         return crate::watch::watch(&inputs, || {
-            execute(args).map(|(text, _)| vec![("check".to_string(), text)])
+            check(args).map(|o| vec![("check".to_string(), o.stdout)])
         });
     }
-    match execute(args) {
-        Ok((text, exit)) => {
-            crate::out!("{text}");
-            exit
+    match check(args) {
+        Ok(o) => {
+            eprint_diagnostics_styled(&o.failed, stderr);
+            crate::out!("{}", o.stdout);
+            o.exit
         }
         Err(ds) => {
-            eprint_diagnostics(&ds);
+            eprint_diagnostics_styled(&ds, stderr);
             Exit::Failed
         }
     }
@@ -108,28 +124,179 @@ pub fn run(args: &CheckArgs) -> Exit {
 
 /// Run `check` and return its output and exit status; `Err` when it could not run.
 pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
-    let (rulebook, rules) = load(args)?;
+    check(args).map(|o| (o.stdout, o.exit))
+}
+
+/// Run `check`: what it prints and how it ends; `Err` when it could not run at all.
+pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
+    let project = args.rules.project()?;
+    let (rulebook, rules) = load(args, &project)?;
     if let Some(code) = &args.explain {
-        return match rules.docs.explain(code) {
-            Some(text) => Ok((text, Exit::Clean)),
-            None => {
-                let mut d =
-                    Diagnostic::error("unknown-code", format!("no check has the code `{code}`"));
-                d = match crate::yaml::did_you_mean(code, rules.docs.codes()) {
-                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                    None => d.with_help(format!(
-                        "the codes are: {}",
-                        rules.docs.codes().collect::<Vec<_>>().join(", ")
-                    )),
-                };
-                Err(vec![d])
-            }
-        };
+        return explain(code, &rules).map(|text| Outcome {
+            stdout: text,
+            failed: Vec::new(),
+            exit: Exit::Clean,
+        });
     }
-    let selection = Selection {
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
+    if args.statistics && !matches!(args.format, Format::Text | Format::Concise) {
+        return Err(vec![Diagnostic::error(
+            "bad-arguments",
+            "`--statistics` prints text",
+        )
+        .with_help("use it with `--format text` or `--format concise`")]);
+    }
+    let (select, ignore) = project.select_ignore(&args.select, &args.ignore);
+    let selection = Selection { select, ignore };
+    check_selection(&selection, &rules)?;
+    let inputs = inputs(args)?;
+    let progress = progress_bar(args, &inputs);
+    let tick = || {
+        if let Some(p) = &progress {
+            p.inc(1);
+        }
     };
+    let batch = Batch {
+        rules: &rules,
+        rulebook: rulebook.as_ref(),
+        facts: project.facts(args.facts.as_deref()),
+        selection: &selection,
+        year: project.year(args.year),
+        tick: Some(&tick),
+    };
+    let mut report = batch.run(&inputs.drafts);
+    if let Some(p) = &progress {
+        p.finish_and_clear();
+    }
+    if args.fix.fix || args.fix.diff {
+        let mode = crate::fix::Mode {
+            unsafe_fixes: args.fix.unsafe_fixes,
+        };
+        let (fixed, problems) = crate::fix::fix_drafts(&report.files, mode, !args.fix.diff);
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        let edits: usize = fixed.iter().map(|f| f.edits).sum();
+        if args.fix.diff {
+            let diff: String = fixed.iter().map(|f| f.diff.as_str()).collect();
+            let exit = if edits > 0 {
+                Exit::Findings
+            } else {
+                Exit::Clean
+            };
+            return Ok(Outcome {
+                stdout: diff,
+                failed: report.failed,
+                exit,
+            });
+        }
+        if edits > 0 {
+            report = batch.run(&inputs.drafts);
+        }
+        let files = fixed.iter().filter(|f| f.edits > 0).count();
+        eprintln!("fixed {edits} finding(s) in {files} draft(s)");
+    }
+    report.skipped = inputs.skipped;
+    let exit = if !report.failed.is_empty() {
+        Exit::Failed
+    } else if args.exit_zero {
+        Exit::Clean
+    } else if report.has_errors() || (args.strict && report.has_warnings()) {
+        Exit::Findings
+    } else {
+        Exit::Clean
+    };
+    let text = TextOptions {
+        style: HumanStyle::for_stream(args.color, Stream::Stdout),
+        quiet: args.quiet,
+    };
+    let used = project.rules_used();
+    let stdout = match args.format {
+        _ if args.statistics => output::statistics(&report),
+        Format::Text if args.quiet => output::human::render(&report, text),
+        Format::Text => format!("{used}\n{}", output::human::render(&report, text)),
+        Format::Concise => output::concise::render(&report, text),
+        Format::Json => output::json::render(&report, &used)?,
+        Format::Sarif => output::sarif::render(&report, &rules)?,
+        Format::Github => output::github::render(&report),
+    };
+    Ok(Outcome {
+        stdout,
+        failed: report.failed,
+        exit,
+    })
+}
+
+/// The drafts of the arguments; `-` is standard input, named by `--stdin-filename`.
+fn inputs(args: &CheckArgs) -> Result<batch::Inputs, Vec<Diagnostic>> {
+    let dash = std::path::Path::new("-");
+    let files: Vec<PathBuf> = args
+        .drafts
+        .iter()
+        .filter(|p| p.as_path() != dash)
+        .cloned()
+        .collect();
+    let mut inputs = batch::expand(&files)?;
+    if files.len() < args.drafts.len() {
+        let mut bytes = Vec::new();
+        std::io::stdin()
+            .take(crate::source::MAX_INPUT_BYTES)
+            .read_to_end(&mut bytes)
+            .map_err(|e| {
+                vec![Diagnostic::error(
+                    "io-error",
+                    format!("cannot read standard input: {e}"),
+                )]
+            })?;
+        let name = args
+            .stdin_filename
+            .clone()
+            .unwrap_or_else(|| "stdin".to_string());
+        let at = args
+            .drafts
+            .iter()
+            .position(|p| p.as_path() == dash)
+            .unwrap_or(0);
+        inputs
+            .drafts
+            .insert(at.min(inputs.drafts.len()), Input::Bytes { name, bytes });
+    }
+    Ok(inputs)
+}
+
+/// A progress bar on standard error for a folder run, only when it is a terminal.
+fn progress_bar(args: &CheckArgs, inputs: &batch::Inputs) -> Option<indicatif::ProgressBar> {
+    if !inputs.from_folder || args.quiet || args.watch || !std::io::stderr().is_terminal() {
+        return None;
+    }
+    let bar = indicatif::ProgressBar::new(inputs.drafts.len() as u64);
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("checking {pos}/{len} drafts {wide_bar}")
+    {
+        bar.set_style(style);
+    }
+    Some(bar)
+}
+
+/// `--explain CODE`: the documentation of a code.
+fn explain(code: &str, rules: &CheckRules) -> Result<String, Vec<Diagnostic>> {
+    match rules.docs.explain(code) {
+        Some(text) => Ok(text),
+        None => {
+            let d = Diagnostic::error("unknown-code", format!("no check has the code `{code}`"));
+            let d = match crate::yaml::did_you_mean(code, rules.docs.codes()) {
+                Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                None => d.with_help(format!(
+                    "the codes are: {}",
+                    rules.docs.codes().collect::<Vec<_>>().join(", ")
+                )),
+            };
+            Err(vec![d])
+        }
+    }
+}
+
+/// Every code `--select` and `--ignore` name is a check code or a kind.
+fn check_selection(selection: &Selection, rules: &CheckRules) -> Result<(), Vec<Diagnostic>> {
     let unknown: Vec<Diagnostic> = selection
         .select
         .iter()
@@ -148,39 +315,24 @@ pub fn execute(args: &CheckArgs) -> Result<(String, Exit), Vec<Diagnostic>> {
             }
         })
         .collect();
-    if !unknown.is_empty() {
-        return Err(unknown);
-    }
-    let drafts = expand_inputs(&args.drafts, DRAFT_EXTENSIONS)?;
-    let report = check_paths(
-        &drafts,
-        &rules,
-        rulebook.as_ref(),
-        args.facts.as_deref(),
-        &selection,
-        args.year,
-    )?;
-    let text = match args.format {
-        CheckFormat::Text => human(&report, HumanStyle::detect()),
-        CheckFormat::Json => json(&report)?,
-        CheckFormat::Sarif => sarif_log(&report, &rules)?,
-    };
-    let exit = if report.has_errors() {
-        Exit::Findings
+    if unknown.is_empty() {
+        Ok(())
     } else {
-        Exit::Clean
-    };
-    Ok((text, exit))
+        Err(unknown)
+    }
 }
 
 /// The check rules, and the full rulebook when facts are to be checked. The patterns start
 /// compiling on a spare core as soon as they are checked.
-fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
-    let files = match args.rules.rules.as_deref() {
+fn load(
+    args: &CheckArgs,
+    project: &Project,
+) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnostic>> {
+    let files = match project.rules_dir() {
         Some(d) => RuleFiles::from_dir(d)?,
         None => RuleFiles::bundled()?,
     };
-    if args.facts.is_some() {
+    if project.facts(args.facts.as_deref()).is_some() {
         let (rb, rules) = CheckRules::load_with_rulebook(&files)?;
         Ok((Some(rb), rules))
     } else {
@@ -188,489 +340,4 @@ fn load(args: &CheckArgs) -> Result<(Option<Rulebook>, CheckRules), Vec<Diagnost
         rules.compile_in_background();
         Ok((None, rules))
     }
-}
-
-/// Check every draft. Fatal problems (a draft or facts file that cannot be read) stop the run.
-///
-/// Drafts are independent, so they are checked on every core, each worker taking the next draft
-/// from a shared queue, and merged in file order. It runs in two passes: the first reads each
-/// draft (text, sidecar, narrative, claims) and pairs it with its facts file; the second loads
-/// and assesses each facts file once however many drafts pair with it, checks the drafts, and
-/// drops each facts file's assessment as soon as its last draft is checked.
-pub fn check_paths(
-    drafts: &[PathBuf],
-    rules: &CheckRules,
-    rulebook: Option<&Rulebook>,
-    facts: Option<&Path>,
-    selection: &Selection,
-    year: Option<i32>,
-) -> Result<Report, Vec<Diagnostic>> {
-    let read: Vec<Result<ReadDraft, Vec<Diagnostic>>> =
-        on_every_core(drafts.iter().collect(), |path| {
-            read_draft(path, rules, rulebook.and(facts), year)
-        });
-    let assessed = AssessedFacts::for_drafts(&read);
-    let results: Vec<DraftResult> = on_every_core(read, |r| {
-        check_read(r?, rules, rulebook, selection, &assessed)
-    });
-    let mut report = Report::default();
-    let mut fatal = Vec::new();
-    for r in results {
-        match r {
-            Ok((name, ds)) => {
-                report.files.insert(name, ds);
-            }
-            Err(mut ds) => fatal.append(&mut ds),
-        }
-    }
-    if fatal.is_empty() {
-        Ok(report)
-    } else {
-        Err(fatal)
-    }
-}
-
-/// `work` applied to every item on every core (at most 8 threads), each thread taking the next
-/// item from a shared queue; the results in the items' order.
-fn on_every_core<T, R, F>(items: Vec<T>, work: F) -> Vec<Result<R, Vec<Diagnostic>>>
-where
-    T: Send,
-    R: Send,
-    F: Fn(T) -> Result<R, Vec<Diagnostic>> + Sync,
-{
-    let count = items.len();
-    let workers = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 8)
-        .min(count.max(1));
-    let queue = Mutex::new(items.into_iter().enumerate());
-    let next = || queue.lock().unwrap_or_else(PoisonError::into_inner).next();
-    let mut done: Vec<(usize, Result<R, Vec<Diagnostic>>)> = std::thread::scope(|scope| {
-        let handles: Vec<_> = (0..workers)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut out = Vec::new();
-                    while let Some((i, item)) = next() {
-                        out.push((i, work(item)));
-                    }
-                    out
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| {
-                h.join().unwrap_or_else(|_| {
-                    vec![(
-                        count,
-                        Err(vec![Diagnostic::error(
-                            "internal-error",
-                            "a check worker stopped unexpectedly",
-                        )]),
-                    )]
-                })
-            })
-            .collect()
-    });
-    done.sort_by_key(|(i, _)| *i);
-    done.into_iter().map(|(_, r)| r).collect()
-}
-
-/// A draft's name and diagnostics, or why it could not be checked.
-type DraftResult = Result<(String, Vec<Diagnostic>), Vec<Diagnostic>>;
-
-/// A draft read and paired, waiting for its facts.
-struct ReadDraft {
-    name: String,
-    draft: Draft,
-    sidecar: Option<Sidecar>,
-    facts: Pairing,
-}
-
-/// Check a draft read by [`read_draft`], with the assessment of its facts: the second pass of
-/// [`check_paths`].
-fn check_read(
-    r: ReadDraft,
-    rules: &CheckRules,
-    rulebook: Option<&Rulebook>,
-    selection: &Selection,
-    assessed: &AssessedFacts,
-) -> DraftResult {
-    let ReadDraft {
-        name,
-        draft,
-        sidecar,
-        facts,
-    } = r;
-    let mut ds = match (&facts, rulebook) {
-        (Pairing::Found(path), Some(rb)) => {
-            let entry = assessed.get(path, rb);
-            assessed.done(path);
-            let entry = entry?;
-            let ctx = FactContext {
-                facts: &entry.facts,
-                assessment: &entry.assessment,
-                rulebook: rb,
-            };
-            check_read_draft(&draft, rules, Some(&ctx), selection, sidecar.as_ref())
-        }
-        _ => check_read_draft(&draft, rules, None, selection, sidecar.as_ref()),
-    };
-    if let Pairing::Missing(d) = facts {
-        ds.push(*d);
-    }
-    Ok((name, ds))
-}
-
-/// The facts file of a draft.
-enum Pairing {
-    /// No `--facts`: text-only checks.
-    None,
-    Found(PathBuf),
-    /// `--facts` names a folder without this draft's facts file: the warning to report.
-    Missing(Box<Diagnostic>),
-}
-
-/// Read one draft and its sidecar and find its facts file (`facts` is given only with a
-/// rulebook): the first pass of [`check_paths`].
-fn read_draft(
-    path: &Path,
-    rules: &CheckRules,
-    facts: Option<&Path>,
-    year: Option<i32>,
-) -> Result<ReadDraft, Vec<Diagnostic>> {
-    let file = read_source(path).map_err(|d| vec![d])?;
-    let sidecar = load_sidecar(path)?;
-    let mut draft = Draft::read(&file, rules);
-    if year.is_some() {
-        draft.report_year = year;
-    }
-    let facts = match facts {
-        None => Pairing::None,
-        Some(f) => match facts_for(path, &draft, f) {
-            Some(fp) => Pairing::Found(fp),
-            None => Pairing::Missing(Box::new(
-                Diagnostic::warning(crate::check::NO_FACTS_FILE, format!("no facts file found for `{}` in `{}`", file.name, f.display()))
-                    .at(&file, 0..0)
-                    .with_help("name the facts file with `--facts FILE`, or lay facts out as `<folder>/<year>/<country>.yaml`"),
-            )),
-        },
-    };
-    Ok(ReadDraft {
-        name: file.name.clone(),
-        draft,
-        sidecar,
-        facts,
-    })
-}
-
-/// A facts file and its assessment.
-struct Assessed {
-    facts: Facts,
-    assessment: Assessment,
-}
-
-type AssessedResult = Result<Arc<Assessed>, Vec<Diagnostic>>;
-
-/// Each facts file's assessment, computed by the first draft that needs it and shared with the
-/// others (a folder of drafts may hold several drafts of one country); dropped by the worker that
-/// checks its last draft.
-struct AssessedFacts {
-    slots: HashMap<PathBuf, Slot>,
-}
-
-struct Slot {
-    /// Drafts paired with this file and not yet checked.
-    waiting: AtomicUsize,
-    value: Mutex<Option<AssessedResult>>,
-}
-
-impl AssessedFacts {
-    fn for_drafts(read: &[Result<ReadDraft, Vec<Diagnostic>>]) -> AssessedFacts {
-        let mut slots: HashMap<PathBuf, Slot> = HashMap::new();
-        for r in read.iter().flatten() {
-            if let Pairing::Found(path) = &r.facts {
-                slots
-                    .entry(path.clone())
-                    .or_insert_with(|| Slot {
-                        waiting: AtomicUsize::new(0),
-                        value: Mutex::new(None),
-                    })
-                    .waiting
-                    .fetch_add(1, Ordering::Relaxed);
-            }
-        }
-        AssessedFacts { slots }
-    }
-
-    /// Load and assess `path` the first time; later calls (from any thread) share the result.
-    fn get(&self, path: &Path, rb: &Rulebook) -> AssessedResult {
-        let Some(slot) = self.slots.get(path) else {
-            return load_assessed(path, rb);
-        };
-        let mut value = slot.value.lock().unwrap_or_else(PoisonError::into_inner);
-        value.get_or_insert_with(|| load_assessed(path, rb)).clone()
-    }
-
-    /// One more draft of `path` has its assessment; after the last, only the drafts still being
-    /// checked hold it, and the last of them frees it.
-    fn done(&self, path: &Path) {
-        if let Some(slot) = self.slots.get(path) {
-            if slot.waiting.fetch_sub(1, Ordering::AcqRel) == 1 {
-                let freed = slot
-                    .value
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take();
-                drop(freed);
-            }
-        }
-    }
-}
-
-fn load_assessed(path: &Path, rb: &Rulebook) -> AssessedResult {
-    let facts = Facts::load(path, rb)?;
-    let assessment = evaluate(rb, &facts);
-    Ok(Arc::new(Assessed { facts, assessment }))
-}
-
-/// The facts file of a draft: `--facts FILE` as given; in a folder, by year and country
-/// (`<dir>/<year>/<country>.yaml`, `<dir>/<country>.yaml`), else by the draft's file name.
-fn facts_for(draft_path: &Path, draft: &Draft, facts: &Path) -> Option<PathBuf> {
-    let n = &draft.narrative;
-    if !facts.is_dir() {
-        return Some(facts.to_path_buf());
-    }
-    let stem = draft_path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or("")
-        .to_lowercase();
-    let year = draft.report_year.map(|y| y.to_string());
-    let country = n
-        .heading
-        .as_ref()
-        .map(|h| h.country.clone())
-        .or_else(|| n.title.as_ref().map(|t| t.country.clone()))
-        .unwrap_or_default()
-        .to_lowercase();
-    let words: Vec<&str> = country
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    let mut names: Vec<String> = if words.is_empty() {
-        Vec::new()
-    } else {
-        vec![words.join("-"), words.join("_"), words.join("")]
-    };
-    let stem_country = stem
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '-' || c == '_')
-        .to_string();
-    names.push(stem_country);
-    names.push(stem);
-    for name in names.iter().filter(|n| !n.is_empty()) {
-        for ext in ["yaml", "yml"] {
-            let file_name = format!("{name}.{ext}");
-            let mut candidates = Vec::new();
-            if let Some(y) = &year {
-                candidates.push(facts.join(y).join(&file_name));
-            }
-            candidates.push(facts.join(&file_name));
-            if let Some(found) = candidates.into_iter().find(|c| c.is_file()) {
-                return Some(found);
-            }
-        }
-    }
-    None
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("{n} {word}")
-    } else {
-        format!("{n} {word}s")
-    }
-}
-
-/// Human output: the diagnostics of each draft, its summary line, then the overall summary.
-pub fn human(report: &Report, style: HumanStyle) -> String {
-    let mut out = String::new();
-    let (mut errors, mut warnings) = (0, 0);
-    let all = report.all();
-    let mut by_file: BTreeMap<&str, Vec<&Diagnostic>> = BTreeMap::new();
-    for d in &all {
-        by_file.entry(d.file_name()).or_default().push(d);
-    }
-    // Print one file's findings and count them.
-    let mut render = |out: &mut String, ds: &[&Diagnostic]| {
-        let ds: Vec<Diagnostic> = ds.iter().map(|d| (*d).clone()).collect();
-        out.push_str(&diagnostic::render_human_all(&ds, style));
-        let s = diagnostic::Summary::of(&ds);
-        errors += s.errors;
-        warnings += s.warnings;
-        s
-    };
-    for name in report.files.keys() {
-        let ds = by_file.get(name.as_str()).map_or(&[][..], Vec::as_slice);
-        let s = render(&mut out, ds);
-        let _ = writeln!(
-            out,
-            "{name}: {}, {}",
-            plural(s.errors, "error"),
-            plural(s.warnings, "warning")
-        );
-    }
-    // Findings in other files (a sidecar) are printed after the drafts.
-    for (name, ds) in &by_file {
-        if !report.files.contains_key(*name) {
-            render(&mut out, ds);
-        }
-    }
-    let _ = writeln!(
-        out,
-        "checked {}: {}, {}",
-        plural(report.files.len(), "draft"),
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    );
-    out
-}
-
-#[derive(Serialize)]
-struct JsonReport {
-    diagnostics: Vec<JsonDiagnostic>,
-    summary: JsonSummary,
-}
-
-#[derive(Serialize)]
-struct JsonSummary {
-    errors: usize,
-    warnings: usize,
-}
-
-/// `--format json`: `{"diagnostics": [...], "summary": {"errors", "warnings"}}`, sorted.
-pub fn json(report: &Report) -> Result<String, Vec<Diagnostic>> {
-    let all = report.all();
-    let s = diagnostic::Summary::of(&all);
-    let r = JsonReport {
-        diagnostics: all.iter().map(JsonDiagnostic::from).collect(),
-        summary: JsonSummary {
-            errors: s.errors,
-            warnings: s.warnings,
-        },
-    };
-    serde_json::to_string_pretty(&r)
-        .map(|t| t + "\n")
-        .map_err(|e| {
-            vec![Diagnostic::error(
-                "internal-error",
-                format!("cannot write JSON: {e}"),
-            )]
-        })
-}
-
-/// `--format sarif`: SARIF 2.1.0 with a rules table of every check code.
-pub fn sarif_log(report: &Report, rules: &CheckRules) -> Result<String, Vec<Diagnostic>> {
-    let docs: Vec<_> = rules.docs.all().collect();
-    let index: BTreeMap<&str, usize> = docs
-        .iter()
-        .enumerate()
-        .map(|(i, d)| (d.code.as_str(), i))
-        .collect();
-    let level = |s: Severity| match s {
-        Severity::Error => "error",
-        Severity::Warning => "warning",
-        Severity::Info => "note",
-    };
-    let descriptors: Vec<sarif::ReportingDescriptor> = docs
-        .iter()
-        .map(|d| {
-            sarif::ReportingDescriptor::builder()
-                .id(d.code.clone())
-                .name(d.code.clone())
-                .short_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(d.title.clone())
-                        .build(),
-                )
-                .full_description(
-                    sarif::MultiformatMessageString::builder()
-                        .text(d.why.clone())
-                        .build(),
-                )
-                .default_configuration(
-                    sarif::ReportingConfiguration::builder()
-                        .level(serde_json::Value::String(level(d.severity).to_string()))
-                        .build(),
-                )
-                .build()
-        })
-        .collect();
-    let results: Vec<sarif::Result> = report
-        .all()
-        .iter()
-        .map(|d| {
-            let mut r = sarif::Result::builder()
-                .rule_id(d.code.clone())
-                .message(
-                    sarif::Message::builder()
-                        .text(match &d.help {
-                            Some(h) => format!("{} ({h})", d.message),
-                            None => d.message.clone(),
-                        })
-                        .build(),
-                )
-                .level(match d.severity {
-                    Severity::Error => sarif::ResultLevel::Error,
-                    Severity::Warning => sarif::ResultLevel::Warning,
-                    Severity::Info => sarif::ResultLevel::Note,
-                })
-                .build();
-            if let Some(i) = index.get(d.code.as_str()) {
-                r.rule_index = Some(*i as i64);
-            }
-            if let Some((line, column, end_line, end_column)) = d.line_cols() {
-                let region = sarif::Region::builder()
-                    .start_line(line as i64)
-                    .start_column(column as i64)
-                    .end_line(end_line as i64)
-                    .end_column(end_column as i64)
-                    .build();
-                let physical = sarif::PhysicalLocation::builder()
-                    .artifact_location(
-                        sarif::ArtifactLocation::builder()
-                            .uri(d.file_name().replace('\\', "/"))
-                            .build(),
-                    )
-                    .region(region)
-                    .build();
-                r.locations = Some(vec![sarif::Location::builder()
-                    .physical_location(physical)
-                    .build()]);
-            }
-            r
-        })
-        .collect();
-    let driver = sarif::ToolComponent::builder()
-        .name("tiercheck")
-        .version(env!("CARGO_PKG_VERSION"))
-        .rules(descriptors)
-        .build();
-    let run = sarif::Run::builder()
-        .tool(sarif::Tool::builder().driver(driver).build())
-        .results(results)
-        .build();
-    let log = sarif::Sarif::builder()
-        .version(serde_json::Value::String("2.1.0".to_string()))
-        .schema(sarif::SCHEMA_URL)
-        .runs(vec![run])
-        .build();
-    serde_json::to_string_pretty(&log)
-        .map(|t| t + "\n")
-        .map_err(|e| {
-            vec![Diagnostic::error(
-                "internal-error",
-                format!("cannot write SARIF: {e}"),
-            )]
-        })
 }

@@ -3,20 +3,24 @@
 //! something changes, and 2 only when it cannot run (rules that do not load, facts files that
 //! load under neither rule set).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::cli::TextOrJson;
+use crate::config::Origin;
 use crate::diagnostic::Diagnostic;
 use crate::impact::{self, Change, FileImpact};
 use crate::rulebook::Rulebook;
-use crate::{assess_file, eprint_diagnostics, expand_inputs, load_rules, Exit};
+use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
 #[derive(Serialize)]
 struct DiffReport<'a> {
     base: &'a str,
     rules: &'a str,
+    /// Where the edited rules came from: `flag`, `config` or `bundled`.
+    from: Origin,
+    config: Option<String>,
     assessed: usize,
     changed: Vec<FileImpact>,
 }
@@ -30,7 +34,7 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
             return Exit::Failed;
         }
     };
-    let edited = match load_rules(args.rules.rules.as_deref()) {
+    let (project, edited) = match load_project_rules(&args.rules) {
         Ok(r) => r,
         Err(ds) => {
             eprint_diagnostics(&ds);
@@ -39,11 +43,16 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         }
     };
     let inputs = if args.reports.is_empty() {
-        let default = PathBuf::from("reports");
+        let default = project
+            .facts(None)
+            .map_or_else(|| PathBuf::from("reports"), Path::to_path_buf);
         if !default.is_dir() {
             eprint_diagnostics(&[Diagnostic::error(
                 "io-error",
-                "no facts files: there is no `reports` folder here",
+                format!(
+                    "no facts files: there is no `{}` folder here",
+                    default.display()
+                ),
             )
             .with_help(
                 "name facts files or folders: `tiercheck rules diff --base OLD reports/2022`",
@@ -115,6 +124,8 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
             let report = DiffReport {
                 base: &base.files.root,
                 rules: &edited.files.root,
+                from: project.rules_used().from,
+                config: project.rules_used().config,
                 assessed: files.len(),
                 changed,
             };
@@ -127,6 +138,7 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
             }
         }
         TextOrJson::Text => {
+            crate::outln!("{}", project.rules_used());
             for c in &changed {
                 crate::outln!("{}", impact::render_text(c));
             }

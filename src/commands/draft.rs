@@ -16,7 +16,7 @@ pub struct DraftArgs {
     pub facts: PathBuf,
     #[command(flatten)]
     pub rules: RulesArg,
-    /// Templates folder to use instead of the bundled templates
+    /// Templates folder to use instead of the configured or bundled templates
     #[arg(long, value_name = "DIR")]
     pub templates: Option<PathBuf>,
     /// Write the draft to this file (atomically; nothing is written on error) instead of stdout
@@ -68,8 +68,9 @@ pub fn draft(args: &DraftArgs) -> Result<String, Vec<Diagnostic>> {
 fn prepare(args: &DraftArgs) -> Result<(Assessment, Templates), Vec<Diagnostic>> {
     // Rules and templates are both loaded before either is reported, so one run shows all
     // problems of both.
-    let rules = load_rules(args.rules.rules.as_deref());
-    let templates = Templates::load(args.templates.as_deref());
+    let project = args.rules.project()?;
+    let rules = load_rules(project.rules_dir());
+    let templates = Templates::load(project.templates_dir(args.templates.as_deref()));
     let (rules, templates) = match (rules, templates) {
         (Ok(r), Ok(t)) => (r, t),
         (r, t) => {

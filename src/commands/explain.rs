@@ -4,12 +4,12 @@
 use std::fmt::Write as _;
 
 use crate::assessment::{Assessment, Evidence, Outcome};
-use crate::cli::ExplainArgs;
+use crate::cli::{ExplainArgs, TextOrJson};
 use crate::rulebook::schema::{Direction, Effect};
-use crate::{assess_file, eprint_diagnostics, load_rules, Exit};
+use crate::{assess_file, eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &ExplainArgs) -> Exit {
-    let rules = match load_rules(args.rules.rules.as_deref()) {
+    let (project, rules) = match load_project_rules(&args.rules) {
         Ok(r) => r,
         Err(ds) => {
             eprint_diagnostics(&ds);
@@ -18,7 +18,18 @@ pub fn run(args: &ExplainArgs) -> Exit {
     };
     match assess_file(&rules, &args.facts) {
         Ok(a) => {
-            crate::out!("{}", explain(&a));
+            match args.format {
+                TextOrJson::Text => crate::out!("{}\n{}", project.rules_used(), explain(&a)),
+                TextOrJson::Json => {
+                    match crate::commands::assess::json_one(&a, &project.rules_used()) {
+                        Ok(s) => crate::outln!("{s}"),
+                        Err(e) => {
+                            eprintln!("error: cannot serialize the assessment: {e}");
+                            return Exit::Failed;
+                        }
+                    }
+                }
+            }
             if !a.warnings.is_empty() {
                 eprint_diagnostics(&a.warnings);
             }

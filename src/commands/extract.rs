@@ -85,8 +85,8 @@ fn loads_in_assess(text: &str, from: &str, rules: &Rulebook) -> Result<(), Vec<D
 
 /// The text `extract` prints; `Err` when it could not run.
 pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
-    let dir = args.rules.rules.as_deref();
-    let files = match dir {
+    let project = args.rules.project()?;
+    let files = match project.rules_dir() {
         Some(d) => RuleFiles::from_dir(d)?,
         None => RuleFiles::bundled()?,
     };

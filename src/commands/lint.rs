@@ -3,11 +3,22 @@
 //! pattern compiled now, and the templates `draft` reads the facts with), reporting every
 //! problem at once.
 
+use serde_json::json;
+
 use crate::check::CheckRules;
-use crate::cli::RulesArg;
-use crate::diagnostic::Diagnostic;
+use crate::cli::{RulesArg, TextOrJson};
+use crate::diagnostic::{self, Diagnostic, JsonDiagnostic};
 use crate::rulebook::{RuleFiles, Rulebook};
 use crate::{eprint_diagnostics, Exit};
+
+#[derive(Debug, clap::Args)]
+pub struct LintArgs {
+    #[command(flatten)]
+    pub rules: RulesArg,
+    /// Output format
+    #[arg(long, value_enum, default_value_t)]
+    pub format: TextOrJson,
+}
 
 /// Every problem of a rule set, and the rulebook when it loads.
 pub fn lint(dir: Option<&std::path::Path>) -> Result<Rulebook, Vec<Diagnostic>> {
@@ -35,11 +46,15 @@ pub fn lint(dir: Option<&std::path::Path>) -> Result<Rulebook, Vec<Diagnostic>> 
     }
 }
 
-pub fn run(args: &RulesArg) -> Exit {
-    match lint(args.rules.as_deref()) {
+pub fn run(args: &LintArgs) -> Exit {
+    let project = match args.rules.project() {
+        Ok(p) => p,
+        Err(ds) => return failed(args, None, &ds),
+    };
+    match lint(project.rules_dir()) {
         Ok(mut rules) => {
             // A fact no rule reads may still be read by the narrative templates.
-            match crate::draft::Templates::load(None) {
+            match crate::draft::Templates::load(project.templates_dir(None)) {
                 Ok(templates) => rules.warnings.retain(|w| {
                     w.code != "unused-fact"
                         || !w
@@ -48,37 +63,79 @@ pub fn run(args: &RulesArg) -> Exit {
                             .nth(1)
                             .is_some_and(|path| templates.reads_fact(path))
                 }),
-                Err(ds) => {
-                    eprint_diagnostics(&ds);
-                    eprintln!("the templates do not load");
-                    return Exit::Failed;
-                }
+                Err(ds) => return failed(args, Some(&project), &ds),
+            }
+            let counts = json!({
+                "facts": rules.catalog.facts.len(),
+                "standards": rules.standards.len(),
+                "criteria": rules.criteria.len(),
+                "indicators": rules.indicators().count(),
+                "signals": rules.signals.len(),
+                "tier_rules": rules.tier_rules().count(),
+                "warnings": rules.warnings.len(),
+            });
+            if args.format == TextOrJson::Json {
+                print_json(&json!({
+                    "rules": project.rules_used(),
+                    "name": rules.name,
+                    "valid": true,
+                    "counts": counts,
+                    "diagnostics": sorted(&rules.warnings),
+                }));
+                return Exit::Clean;
             }
             if !rules.warnings.is_empty() {
                 eprint_diagnostics(&rules.warnings);
             }
-            let n = rules.indicators().count();
-            let t = rules.tier_rules().count();
+            crate::outln!("{}", project.rules_used());
             crate::outln!(
                 "rules `{}` ({}) are valid: {} facts, {} standards, {} criteria, {} indicators, {} signals, {} tier rules, {} warnings",
                 rules.name,
                 rules.files.root,
-                rules.catalog.facts.len(),
-                rules.standards.len(),
-                rules.criteria.len(),
-                n,
-                rules.signals.len(),
-                t,
-                rules.warnings.len()
+                counts["facts"],
+                counts["standards"],
+                counts["criteria"],
+                counts["indicators"],
+                counts["signals"],
+                counts["tier_rules"],
+                counts["warnings"]
             );
             Exit::Clean
         }
-        Err(ds) => {
-            eprint_diagnostics(&ds);
-            let errors = ds.iter().filter(|d| d.is_error()).count();
-            let noun = if errors == 1 { "error" } else { "errors" };
-            eprintln!("{errors} {noun} in the rules");
-            Exit::Failed
-        }
+        Err(ds) => failed(args, Some(&project), &ds),
+    }
+}
+
+/// The rules (or the configuration) do not load: every problem, then exit 2.
+fn failed(args: &LintArgs, project: Option<&crate::config::Project>, ds: &[Diagnostic]) -> Exit {
+    let errors = ds.iter().filter(|d| d.is_error()).count();
+    if args.format == TextOrJson::Json {
+        print_json(&json!({
+            "rules": project.map(crate::config::Project::rules_used),
+            "valid": false,
+            "errors": errors,
+            "diagnostics": sorted(ds),
+        }));
+        return Exit::Failed;
+    }
+    eprint_diagnostics(ds);
+    let noun = if errors == 1 { "error" } else { "errors" };
+    match project {
+        Some(_) => eprintln!("{errors} {noun} in the rules"),
+        None => eprintln!("{errors} {noun} in the configuration"),
+    }
+    Exit::Failed
+}
+
+fn sorted(ds: &[Diagnostic]) -> Vec<JsonDiagnostic> {
+    let mut ds = ds.to_vec();
+    diagnostic::sort(&mut ds);
+    ds.iter().map(JsonDiagnostic::from).collect()
+}
+
+fn print_json(v: &serde_json::Value) {
+    match serde_json::to_string_pretty(v) {
+        Ok(s) => crate::outln!("{s}"),
+        Err(e) => eprintln!("error: cannot write JSON: {e}"),
     }
 }

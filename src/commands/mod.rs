@@ -3,10 +3,12 @@
 
 pub mod assess;
 pub mod check;
+pub mod codes;
 pub mod diff;
 pub mod draft;
 pub mod explain;
 pub mod extract;
 pub mod lint;
 pub mod schema;
+pub mod shell;
 pub mod test;

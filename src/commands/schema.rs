@@ -3,11 +3,11 @@
 
 use crate::diagnostic::Diagnostic;
 use crate::jsonschema;
-use crate::{eprint_diagnostics, load_rules, Exit};
+use crate::{eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &SchemaArgs) -> Exit {
-    let rules = match load_rules(args.rules.rules.as_deref()) {
-        Ok(r) => r,
+    let rules = match load_project_rules(&args.rules) {
+        Ok((_, r)) => r,
         Err(ds) => {
             eprint_diagnostics(&ds);
             eprintln!("the rules do not load; run `tiercheck rules lint` for details");

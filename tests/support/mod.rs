@@ -24,13 +24,14 @@ pub fn args(drafts: Vec<PathBuf>, ignore: &[&str]) -> CheckArgs {
     CheckArgs {
         drafts,
         facts: None,
-        rules: RulesArg { rules: None },
+        rules: RulesArg::default(),
         format: CheckFormat::Json,
         select: Vec::new(),
         ignore: ignore.iter().map(|s| (*s).to_string()).collect(),
         explain: None,
         watch: false,
         year: None,
+        ..CheckArgs::default()
     }
 }
 

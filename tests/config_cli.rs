@@ -1,0 +1,287 @@
+//! Project configuration (`tiercheck.toml`) through the binary: found upward from the current
+//! folder, named with `--config`, ignored with `--no-config`, overridden by flags, rejected with a
+//! located message when it is wrong; and a checkout whose edited rules are the ones `rules test`,
+//! `rules diff` and `check` use.
+
+// Tests may unwrap and panic: a failure is the point.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use serde_json::Value;
+
+fn tiercheck() -> Command {
+    let mut c = Command::cargo_bin("tiercheck").unwrap();
+    c.env("NO_COLOR", "1");
+    c
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
+
+fn edit(file: &Path, old: &str, new: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(old), "`{old}` is not in {}", file.display());
+    std::fs::write(file, text.replacen(old, new, 1)).unwrap();
+}
+
+fn stdout_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// A checkout of our own: a copy of the rules, the facts of the rules-diff fixture under
+/// `reports/`, a `tiercheck.toml` naming both, and a `drafts/` subfolder to run from.
+fn checkout() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("rules"), &tmp.path().join("rules"));
+    copy_dir(
+        &repo().join("tests/fixtures/rules-diff"),
+        &tmp.path().join("reports"),
+    );
+    std::fs::create_dir_all(tmp.path().join("drafts")).unwrap();
+    std::fs::write(
+        tmp.path().join("tiercheck.toml"),
+        "rules = \"rules\"\nfacts = \"reports\"\n",
+    )
+    .unwrap();
+    tmp
+}
+
+#[test]
+fn the_shipped_config_names_the_rules_that_are_bundled() {
+    let out = tiercheck().args(["rules", "lint"]).output().unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(
+        stdout.starts_with("rules: rules (from `tiercheck.toml`)\n"),
+        "{stdout}"
+    );
+    // The folder the shipped config names holds exactly the rules compiled into the binary.
+    let out = tiercheck()
+        .args(["rules", "diff", "--base", "rules", "--no-config"])
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert!(
+        stdout.starts_with("rules: bundled\nNo changes ("),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn an_edited_test_case_in_a_checkout_is_the_one_rules_test_runs() {
+    let tmp = checkout();
+    edit(
+        &tmp.path().join("rules/tests/decision.yaml"),
+        "  - name: one key gap keeps a significant-efforts country on tier 2\n    input: {}\n    expect:\n      tier: \"2\"",
+        "  - name: one key gap keeps a significant-efforts country on tier 2\n    input: {}\n    expect:\n      tier: \"3\"",
+    );
+    // Run from a subfolder: the configuration is found upward.
+    let out = tiercheck()
+        .current_dir(tmp.path().join("drafts"))
+        .args(["rules", "test"])
+        .output()
+        .unwrap();
+    let stdout = stdout_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{stdout}\n{}", stderr_of(&out));
+    assert!(
+        stdout.starts_with("rules: ../rules (from `../tiercheck.toml`)\n"),
+        "{stdout}"
+    );
+    assert!(stdout.trim_end().ends_with(" passed, 1 failed"), "{stdout}");
+
+    // `--no-config` runs the bundled rules, which pass.
+    let out = tiercheck()
+        .current_dir(tmp.path().join("drafts"))
+        .args(["rules", "test", "--no-config"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stdout_of(&out));
+    assert!(stdout_of(&out).starts_with("rules: bundled\n"));
+}
+
+#[test]
+fn an_edited_threshold_in_a_checkout_is_what_rules_diff_compares() {
+    let tmp = checkout();
+    edit(
+        &tmp.path().join("rules/ruleset.yaml"),
+        "min_max_penalty_years:\n    value: 4",
+        "min_max_penalty_years:\n    value: 6",
+    );
+    // No `--rules`, no facts named: the configured rules against the bundled ones, on the
+    // configured facts folder.
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["rules", "diff", "--no-config", "--base"])
+        .arg(repo().join("rules"))
+        .arg("reports")
+        .output()
+        .unwrap();
+    assert!(
+        stdout_of(&out).contains("No changes"),
+        "{}",
+        stdout_of(&out)
+    );
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["rules", "diff", "--format", "json", "--base"])
+        .arg(repo().join("rules"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["rules"], "rules");
+    assert_eq!(v["from"], "config");
+    assert_eq!(v["config"], "tiercheck.toml");
+    assert_eq!(v["assessed"], 3);
+    let files: Vec<&str> = v["changed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(files, ["reports/2022/five-years.yaml"]);
+}
+
+#[test]
+fn check_reads_the_configured_rules_and_says_so() {
+    let tmp = checkout();
+    std::fs::write(
+        tmp.path().join("drafts/x.txt"),
+        "Testland\n\nIn 2021, the government identified 5 victims.\n",
+    )
+    .unwrap();
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["check", "drafts/x.txt", "--format", "json"])
+        .output()
+        .unwrap();
+    let v: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}\n{}", stdout_of(&out), stderr_of(&out)));
+    assert_eq!(
+        v["rules"],
+        serde_json::json!({"rules": "rules", "from": "config", "config": "tiercheck.toml"})
+    );
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["check", "drafts/x.txt", "--rules"])
+        .arg(repo().join("rules"))
+        .output()
+        .unwrap();
+    let first = stdout_of(&out)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    assert_eq!(
+        first,
+        format!(
+            "rules: {} (--rules, over `tiercheck.toml`)",
+            repo().join("rules").display()
+        )
+    );
+}
+
+#[test]
+fn check_takes_select_and_year_from_the_config_and_flags_override_them() {
+    let tmp = checkout();
+    std::fs::write(
+        tmp.path().join("tiercheck.toml"),
+        "rules = \"rules\"\n[check]\nselect = [\"style\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        tmp.path().join("drafts/x.txt"),
+        "Testland\n\nIn 2021, the government identified 5 victims.\n",
+    )
+    .unwrap();
+    let codes = |extra: &[&str]| -> Vec<String> {
+        let out = tiercheck()
+            .current_dir(tmp.path())
+            .args(["check", "drafts/x.txt", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+        v["diagnostics"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Only style findings under the configured selection; every kind with `--no-config`.
+    let configured = codes(&[]);
+    let all = codes(&["--no-config"]);
+    assert!(all.len() > configured.len(), "{all:?} vs {configured:?}");
+    assert!(all.iter().any(|c| c == "missing-section"), "{all:?}");
+    assert!(!configured.iter().any(|c| c == "missing-section"));
+    // A flag replaces the configured list.
+    let flagged = codes(&["--select", "missing-section"]);
+    assert!(flagged.iter().all(|c| c == "missing-section") && !flagged.is_empty());
+}
+
+#[test]
+fn a_wrong_config_is_located_in_its_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(
+        tmp.path().join("tiercheck.toml"),
+        "rules = \"rules\"\nrulez = \"x\"\n",
+    )
+    .unwrap();
+    std::fs::create_dir(tmp.path().join("rules")).unwrap();
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["rules", "lint"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("unknown field `rulez`"), "{stderr}");
+    assert!(stderr.contains("[tiercheck.toml:2:1]"), "{stderr}");
+
+    std::fs::write(
+        tmp.path().join("tiercheck.toml"),
+        "templates = \"nowhere\"\n",
+    )
+    .unwrap();
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["rules", "lint"])
+        .output()
+        .unwrap();
+    let stderr = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("`templates` names the folder `nowhere`, which does not exist"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("[tiercheck.toml:1:13]"), "{stderr}");
+
+    // `--config` naming a missing file cannot run either.
+    let out = tiercheck()
+        .args(["rules", "lint", "--config", "no-such.toml"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("`no-such.toml` does not exist"));
+}
