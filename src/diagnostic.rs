@@ -15,7 +15,7 @@ use miette::{
 };
 use serde::Serialize;
 
-use crate::source::SourceFile;
+use crate::source::{escape_controls, SourceFile};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -219,10 +219,38 @@ const WINDOW_LINE: usize = 160;
 /// Characters kept on each side of the span in a window.
 const WINDOW_MARGIN: usize = 60;
 
-/// A file's text for the renderer, showing a window of a long line instead of all of it.
+/// A file's text for the renderer, showing a window of a long line instead of all of it, with
+/// control characters masked ([`SourceFile::display_text`]). Lines are found with the file's line
+/// index: a snippet costs the lines it shows, never a scan from the start of the file.
 struct Windowed<'a> {
-    name: &'a str,
+    name: String,
+    file: &'a SourceFile,
     text: &'a str,
+}
+
+impl Windowed<'_> {
+    /// miette's reading of a span with context lines, started at the first line it shows rather
+    /// than at the start of the file, with lines counted as from the start.
+    fn near<'b>(
+        &'b self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<MietteSpanContents<'b>, MietteError> {
+        let offset = span.offset().min(self.text.len());
+        let (line, _) = self.file.line_index(offset);
+        let first = line.saturating_sub(before);
+        let from = self.file.line_start(first).min(offset);
+        let shifted = SourceSpan::from((span.offset() - from, span.len()));
+        let c = self.text[from..].read_span(&shifted, before, after)?;
+        Ok(MietteSpanContents::new(
+            c.data(),
+            (c.span().offset() + from, c.span().len()).into(),
+            c.line() + first,
+            c.column(),
+            c.line_count() + first,
+        ))
+    }
 }
 
 impl SourceCode for Windowed<'_> {
@@ -232,17 +260,18 @@ impl SourceCode for Windowed<'_> {
         before: usize,
         after: usize,
     ) -> Result<Box<dyn SpanContents<'b> + 'b>, MietteError> {
-        // miette counts the column in bytes; ours count characters, in every output format.
+        // miette counts the column in bytes; ours count characters, in every output format
+        // (through the line index: no rescan from the start of the file).
         let char_column = |offset: usize| {
             let offset = offset.min(self.text.len());
-            let line_start = self.text[..offset].rfind(['\n', '\r']).map_or(0, |i| i + 1);
+            let (_, line_start) = self.file.line_index(offset);
             self.text
-                .get(line_start..offset)
+                .get(line_start.min(offset)..offset)
                 .map_or(0, |s| s.chars().count())
         };
-        let named = |c: Box<dyn SpanContents<'b> + 'b>| -> Box<dyn SpanContents<'b> + 'b> {
+        let named = |c: MietteSpanContents<'b>| -> Box<dyn SpanContents<'b> + 'b> {
             Box::new(MietteSpanContents::new_named(
-                self.name.to_string(),
+                self.name.clone(),
                 c.data(),
                 *c.span(),
                 c.line(),
@@ -250,7 +279,10 @@ impl SourceCode for Windowed<'_> {
                 c.line_count(),
             ))
         };
-        let plain = self.text.read_span(span, before, after)?;
+        if span.offset() > self.text.len() {
+            return Err(MietteError::OutOfBounds);
+        }
+        let plain = self.near(span, before, after)?;
         let (start, end) = (span.offset(), span.offset() + span.len());
         // A span outside the text or inside a character cannot be windowed: as it is.
         if end > self.text.len()
@@ -259,12 +291,16 @@ impl SourceCode for Windowed<'_> {
         {
             return Ok(named(plain));
         }
-        let line_start = self.text[..start.min(self.text.len())]
-            .rfind('\n')
-            .map_or(0, |i| i + 1);
-        let line_end = self.text[end.min(self.text.len())..]
-            .find('\n')
-            .map_or(self.text.len(), |i| end + i);
+        let (line, line_start) = self.file.line_index(start);
+        let (end_line, _) = self.file.line_index(end);
+        let line_end = {
+            let next = self.file.line_start(end_line + 1);
+            let mut e = next.max(end);
+            while e > end && matches!(self.text.as_bytes()[e - 1], b'\n' | b'\r') {
+                e -= 1;
+            }
+            e
+        };
         // The place line of the header (no context), and short lines: as they are.
         if (before == 0 && after == 0) || line_end - line_start <= WINDOW_LINE {
             return Ok(named(plain));
@@ -286,11 +322,10 @@ impl SourceCode for Windowed<'_> {
         if to < line_end {
             to = self.text[end..to].rfind(' ').map_or(end, |i| end + i);
         }
-        let line = self.text[..line_start].matches('\n').count();
         let column = self.text[line_start..from].chars().count();
-        let lines = self.text[from..to].matches('\n').count() + 1;
+        let lines = end_line - line + 1;
         Ok(Box::new(MietteSpanContents::new_named(
-            self.name.to_string(),
+            self.name.clone(),
             &self.text.as_bytes()[from..to],
             (from, to - from).into(),
             line,
@@ -302,13 +337,13 @@ impl SourceCode for Windowed<'_> {
 
 impl fmt::Debug for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&escape_controls(&self.diag.message))
     }
 }
 
 impl fmt::Display for MietteView<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.diag.message)
+        f.write_str(&escape_controls(&self.diag.message))
     }
 }
 
@@ -331,7 +366,7 @@ impl miette::Diagnostic for MietteView<'_> {
         self.diag
             .help
             .as_ref()
-            .map(|h| Box::new(h) as Box<dyn fmt::Display>)
+            .map(|h| Box::new(escape_controls(h)) as Box<dyn fmt::Display>)
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
@@ -341,13 +376,16 @@ impl miette::Diagnostic for MietteView<'_> {
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
         let loc = self.diag.location.as_ref()?;
         let mut labels = vec![LabeledSpan::new_primary_with_span(
-            self.diag.label.clone(),
+            self.diag
+                .label
+                .as_deref()
+                .map(|l| escape_controls(l).into_owned()),
             (loc.span.start, loc.span.end - loc.span.start),
         )];
         for (rel, text) in &self.diag.related {
             if Arc::ptr_eq(&rel.file, &loc.file) || rel.file.name == loc.file.name {
                 labels.push(LabeledSpan::new_with_span(
-                    Some(text.clone()),
+                    Some(escape_controls(text).into_owned()),
                     (rel.span.start, rel.span.end - rel.span.start),
                 ));
             }
@@ -414,8 +452,9 @@ impl HumanStyle {
 /// Render one diagnostic as miette would print it: `file:line:col`, the span underlined, help below.
 pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
     let source = diag.location.as_ref().map(|l| Windowed {
-        name: &l.file.name,
-        text: &l.file.text,
+        name: escape_controls(&l.file.name).into_owned(),
+        file: &l.file,
+        text: l.file.display_text(),
     });
     let view = MietteView { diag, source };
     let theme = if style.color {
@@ -429,7 +468,11 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
         .with_context_lines(1);
     let mut out = String::new();
     if handler.render_report(&mut out, &view).is_err() {
-        out = format!("{}: {}\n", diag.severity.as_str(), diag.message);
+        out = format!(
+            "{}: {}\n",
+            diag.severity.as_str(),
+            escape_controls(&diag.message)
+        );
     }
     // A paragraph document's lines are paragraphs: `name:¶42:17`.
     if let (Some(loc), Some((line, column, _, _))) = (&diag.location, diag.line_cols()) {
@@ -447,8 +490,10 @@ pub fn render_human(diag: &Diagnostic, style: HumanStyle) -> String {
         if !same_file {
             let (line, col) = rel.file.line_col(rel.span.start);
             out.push_str(&format!(
-                "  note: {text} at {}\n",
-                rel.file.place(line, col)
+                "  note: {} at {}
+",
+                escape_controls(text),
+                escape_controls(&rel.file.place(line, col))
             ));
         }
     }

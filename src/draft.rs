@@ -457,6 +457,18 @@ fn lower_message(s: &str) -> String {
 
 /// Trailing spaces off every line, at most one blank line in a row, one final newline.
 fn tidy(text: &str) -> String {
+    // A control character from a facts string (a NUL, an escape sequence) has no place in a
+    // draft: `check` would refuse the draft, and a terminal would act on it.
+    let cleaned: String;
+    let text = if text.chars().any(crate::source::is_unsafe_control) {
+        cleaned = text
+            .chars()
+            .filter(|c| !crate::source::is_unsafe_control(*c))
+            .collect();
+        cleaned.as_str()
+    } else {
+        text
+    };
     let mut out = String::with_capacity(text.len());
     let mut blank = 0;
     for line in text.lines() {

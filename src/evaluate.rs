@@ -65,7 +65,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     });
                 }
                 Ok(Verdict::False | Verdict::Unknown(_)) | Err(EvalError::Undecidable(_)) => {}
-                Err(e @ EvalError::NotBoolean(_)) => {
+                Err(e @ (EvalError::NotBoolean(_) | EvalError::Budget(_))) => {
                     problems.push(format!("signal `{}` {e}", s.id))
                 }
             }
@@ -162,7 +162,7 @@ pub fn evaluate(rules: &Rulebook, facts: &Facts) -> Assessment {
                     break;
                 }
                 Ok(Verdict::False | Verdict::Unknown(_)) | Err(EvalError::Undecidable(_)) => {}
-                Err(e @ EvalError::NotBoolean(_)) => {
+                Err(e @ (EvalError::NotBoolean(_) | EvalError::Budget(_))) => {
                     problems.push(format!("qualifier `{}` {e}", q.id))
                 }
             }
@@ -606,7 +606,7 @@ fn score_criterion(
             Ok(Verdict::Unknown(missing)) => {
                 (Outcome::Unknown, Some(missing_reason(&missing)), missing)
             }
-            Err(e @ EvalError::NotBoolean(_)) => {
+            Err(e @ (EvalError::NotBoolean(_) | EvalError::Budget(_))) => {
                 problems.push(format!("indicator `{}` {e}", ind.id));
                 (Outcome::Unknown, Some(e.to_string()), Vec::new())
             }

@@ -64,7 +64,10 @@ pub fn extract(
         }
     };
     for k in &c.counts {
-        put(&k.fact, k.period, number(k.value));
+        // A count is a whole number of things: a reading such as `1e-22` is no count.
+        if k.value.fract() == 0.0 && k.value >= 0.0 && k.value.is_finite() {
+            put(&k.fact, k.period, number(k.value));
+        }
     }
     // Money: a previous amount written with the short currency name takes the current's name.
     for m in &c.money {
@@ -267,6 +270,24 @@ fn statement_value(st: &StatementClaim, catalog: Option<&Catalog>) -> Option<Val
         }
         FactKind::Boolean | FactKind::Money => None,
     }
+}
+
+/// Text for a YAML comment line: control characters, line and paragraph separators and byte
+/// order marks escaped as `\u{..}`, so the comment neither ends early nor holds a byte the
+/// facts loader (or a terminal) refuses.
+pub fn comment_safe(s: &str) -> String {
+    s.chars()
+        .map(|c| {
+            if crate::source::is_unsafe_control(c)
+                || c.is_control()
+                || matches!(c, '\u{feff}' | '\u{2028}' | '\u{2029}')
+            {
+                c.escape_unicode().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
 }
 
 fn number(v: f64) -> Value {

@@ -4,6 +4,7 @@
 //! data), or absent from [`Facts::values`] (unknown). Previous-period values come from the
 //! previous year's facts file when it exists, else from the inline `previous:`.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -304,6 +305,8 @@ impl Facts {
         }
         let period = raw_period.unwrap_or(year - 1);
         let mut history = Vec::new();
+        // The first entry of each year, so a repeated year is found without a rescan.
+        let mut first_of_year: HashMap<i64, usize> = HashMap::new();
         for (i, h) in raw.history.iter().enumerate() {
             let at = format!("history[{i}]");
             let Some(h_year) = history_years[i] else {
@@ -342,7 +345,7 @@ impl Facts {
                     .at(file, spans.value_span(&format!("{at}.year"))),
                 );
             }
-            if let Some(first) = history_years[..i].iter().position(|o| *o == Some(h_year)) {
+            if let Some(&first) = first_of_year.get(&h_year) {
                 problems.push(
                     Diagnostic::error("bad-history", format!("history has year `{h_year}` twice"))
                         .at(file, spans.value_span(&format!("{at}.year")))
@@ -353,6 +356,7 @@ impl Facts {
                         ),
                 );
             }
+            first_of_year.entry(h_year).or_insert(i);
             let waiver_path = format!("{at}.waiver");
             history.push(HistoryEntry {
                 year: h_year,

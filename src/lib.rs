@@ -197,13 +197,12 @@ fn walk_dir(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
 }
 
 /// Write a file atomically: a temporary file beside it, then a rename. On any error the
-/// destination is left as it was.
+/// destination is left as it was. A symlink is written through (its target is replaced, the
+/// link stays); a destination that is not a regular file (a device, a folder, a pipe) is
+/// refused. The temporary file is named `.<name>.<random>.tiercheck.tmp`, so one left by a
+/// killed run is plainly ours; those older than an hour are removed by the next write.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
     use std::io::Write;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
     let fail = |e: std::io::Error| {
         Diagnostic::error(
             "io-error",
@@ -214,6 +213,22 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
             ),
         )
     };
+    let target = follow_symlinks(path).map_err(fail)?;
+    let existing = std::fs::metadata(&target).ok();
+    if existing.as_ref().is_some_and(|m| !m.is_file()) {
+        return Err(Diagnostic::error(
+            "io-error",
+            format!(
+                "cannot write `{}`: it is not a regular file",
+                path.display()
+            ),
+        )
+        .with_help("give the path of a file to create or replace"));
+    }
+    let dir = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     if !dir.is_dir() {
         return Err(Diagnostic::error(
             "io-error",
@@ -225,23 +240,79 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<(), Diagnostic> {
         )
         .with_help("create the folder first, or give another path"));
     }
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let prefix = format!(".{name}.");
+    remove_stale_temporaries(dir, &prefix);
     // The temporary file's own path means nothing to the user: report the kind of failure.
-    let mut tmp =
-        tempfile::NamedTempFile::new_in(dir).map_err(|e| fail(std::io::Error::from(e.kind())))?;
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(TEMP_SUFFIX)
+        .tempfile_in(dir)
+        .map_err(|e| fail(std::io::Error::from(e.kind())))?;
     // A temporary file is private (0600); the result should have the permissions a plain write
     // would give: the existing file's, or the usual 0644.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(path).map_or(0o644, |m| m.permissions().mode());
+        let mode = existing.map_or(0o644, |m| m.permissions().mode());
         tmp.as_file()
             .set_permissions(std::fs::Permissions::from_mode(mode))
             .map_err(fail)?;
     }
     tmp.write_all(contents).map_err(fail)?;
     tmp.as_file().sync_all().map_err(fail)?;
-    tmp.persist(path).map_err(|e| fail(e.error))?;
+    tmp.persist(&target).map_err(|e| fail(e.error))?;
     Ok(())
+}
+
+/// How the temporary files of [`write_atomic`] end.
+const TEMP_SUFFIX: &str = ".tiercheck.tmp";
+
+/// The file a path names once every symlink is followed (a link to a link, a relative link);
+/// the path itself when it is no link or does not exist.
+fn follow_symlinks(path: &Path) -> std::io::Result<PathBuf> {
+    let mut p = path.to_path_buf();
+    for _ in 0..40 {
+        match std::fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&p)?;
+                p = match p.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(p),
+        }
+    }
+    Err(std::io::Error::other("too many levels of symbolic links"))
+}
+
+/// Remove temporary files of [`write_atomic`] for the same destination that a killed run left
+/// (older than an hour, so never one a running write is filling).
+fn remove_stale_temporaries(dir: &Path, prefix: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let hour = std::time::Duration::from_secs(3600);
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let name = name.to_string_lossy();
+        if !(name.starts_with(prefix) && name.ends_with(TEMP_SUFFIX)) {
+            continue;
+        }
+        let old = e
+            .metadata()
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok())
+            .is_some_and(|age| age > hour);
+        if old {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 /// Print diagnostics to standard error in the human style.

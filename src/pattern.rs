@@ -31,7 +31,11 @@ use regex_syntax::hir::{self, Hir, HirKind};
 use crate::prefilter;
 
 /// The most memory one compiled pattern may take.
-const SIZE_LIMIT: usize = 1 << 24;
+pub const SIZE_LIMIT: usize = 1 << 24;
+
+/// The longest pattern, placeholders expanded: the longest in the bundled rules is well under
+/// 2 KiB; a longer one costs memory in proportion at every stage of the compile.
+pub const MAX_PATTERN_BYTES: usize = 16 * 1024;
 
 /// A pattern checked and ready to compile. Clones share the compiled regex.
 #[derive(Clone)]
@@ -126,6 +130,12 @@ impl Pattern {
         case_insensitive: bool,
         own_prefilter: bool,
     ) -> Result<Pattern, String> {
+        if source.len() > MAX_PATTERN_BYTES {
+            return Err(format!(
+                "the pattern is {} bytes long (placeholders expanded), more than the {MAX_PATTERN_BYTES} a pattern may be",
+                source.len()
+            ));
+        }
         let (parsed, names, prefixes) = read(&source, case_insensitive)?;
         Ok(Pattern(Arc::new(Inner {
             prefixes,
@@ -609,6 +619,12 @@ mod tests {
         assert!(p.compile().is_ok());
         let strict = Pattern::new("Tier".to_string(), false).unwrap();
         assert!(!strict.is_match("tier"));
+    }
+
+    #[test]
+    fn a_pattern_longer_than_the_limit_is_refused_before_parsing() {
+        let e = Pattern::new("ab".repeat(MAX_PATTERN_BYTES), true).unwrap_err();
+        assert!(e.contains("more than the 16384"), "{e}");
     }
 
     #[test]

@@ -140,8 +140,8 @@ impl Default for NumberStyle {
 impl NumberStyle {
     /// A figure in words when it and every figure of `among` (the other ends of a range) are
     /// below `words_below`; otherwise in digits, as [`NumberStyle::digits`] writes them.
-    pub fn words(&self, n: i64, among: &[i64]) -> String {
-        let small = |x: i64| (0..self.words_below).contains(&x);
+    pub fn words(&self, n: i128, among: &[i128]) -> String {
+        let small = |x: i128| (0..i128::from(self.words_below)).contains(&x);
         if small(n) && among.iter().all(|&x| small(x)) && (n as usize) < ONES.len() {
             ONES[n as usize].to_string()
         } else {
@@ -195,7 +195,7 @@ pub fn register_filters_with(tera: &mut Tera, style: &NumberStyle) {
                     })?
                     .iter()
                     .map(as_number)
-                    .collect::<TeraResult<Vec<i64>>>()?,
+                    .collect::<TeraResult<Vec<i128>>>()?,
                 None => Vec::new(),
             };
             Ok(words_style.words(n, &among))
@@ -313,9 +313,11 @@ fn conjunction(kwargs: &Kwargs) -> TeraResult<String> {
         .unwrap_or_else(|| "and".to_string()))
 }
 
-fn as_number(v: &Value) -> TeraResult<i64> {
-    v.as_i64()
-        .or_else(|| v.as_f64().map(|f| f.round() as i64))
+/// A whole number from a template value: any count the facts loader accepts (above 2^63 too), or
+/// a float rounded.
+fn as_number(v: &Value) -> TeraResult<i128> {
+    v.as_i128()
+        .or_else(|| v.as_f64().map(|f| f.round() as i128))
         .ok_or_else(|| tera::Error::message(format!("expected a number, found `{v}`")))
 }
 
@@ -367,12 +369,14 @@ const ORDINALS: [&str; 21] = [
 
 /// A figure as the default [`NumberStyle`] writes it: one to nine in words, 10 and above in
 /// digits (with thousands separators).
-pub fn number_words(n: i64) -> String {
+pub fn number_words(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
     NumberStyle::default().words(n, &[])
 }
 
 /// Ordinals in words ("fourth"); past twentieth, digits with a suffix ("21st").
-pub fn ordinal_words(n: i64) -> String {
+pub fn ordinal_words(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
     if (0..=20).contains(&n) {
         return ORDINALS[n as usize].to_string();
     }
@@ -387,7 +391,8 @@ pub fn ordinal_words(n: i64) -> String {
 }
 
 /// 253670 -> "253,670".
-pub fn thousands(n: i64) -> String {
+pub fn thousands(n: impl Into<i128>) -> String {
+    let n: i128 = n.into();
     let digits = n.unsigned_abs().to_string();
     let mut out = String::new();
     for (i, ch) in digits.chars().enumerate() {

@@ -218,6 +218,88 @@ fn every_problem_of_a_broken_copy_is_reported_at_once() {
     }
 }
 
+/// Lint a rules copy whose `file` has `old` replaced by `new`: (exit code, stderr, the
+/// `file:line:` prefix of the replacement).
+fn lint_with(file: &str, old: &str, new: &str) -> (Option<i32>, String, String) {
+    let (_tmp, dir) = rules_copy();
+    let (line, _) = edit(&dir.join(file), old, new);
+    let out = tiercheck()
+        .args(["rules", "lint", "--rules"])
+        .arg(&dir)
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        stderr_of(&out),
+        format!("{file}:{line}:"),
+    )
+}
+
+const A_CONDITION: &str = r#"when: "prosecution.specialized_units == true""#;
+
+#[test]
+fn a_condition_of_thousands_of_chained_operators_is_a_located_error_not_an_abort() {
+    let chain = vec!["true"; 5000].join(" == ");
+    let (code, err, at) = lint_with("criteria.yaml", A_CONDITION, &format!("when: \"{chain}\""));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("bad-expression")
+            && err.contains("more than 500 operators")
+            && err.contains(&at),
+        "{err}"
+    );
+}
+
+#[test]
+fn nested_comprehensions_over_literal_lists_are_a_located_error_not_a_hang() {
+    let list = format!(
+        "[{}]",
+        (0..100)
+            .map(|i| i.to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    let cond =
+        format!("{list}.all(a, {list}.all(b, {list}.all(c, {list}.all(d, a + b + c + d >= 0))))");
+    let (code, err, at) = lint_with("criteria.yaml", A_CONDITION, &format!("when: \"{cond}\""));
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("bad-expression")
+            && err.contains("steps, more than the 200000")
+            && err.contains(&at),
+        "{err}"
+    );
+}
+
+const A_CLAIM_PATTERN: &str = r"pattern: '\blong-term (?:victim )?(?:support|care|assistance)(?: and reintegration services)? (?:was|were) available\b|\bprovided long-term (?:support|care)\b'";
+
+#[test]
+fn a_claim_pattern_of_hundreds_of_kilobytes_is_a_located_lint_error() {
+    let long = format!("pattern: '{}'", "ab".repeat(250_000));
+    let (code, err, at) = lint_with("claims.yaml", A_CLAIM_PATTERN, &long);
+    assert_eq!(code, Some(2), "{err}");
+    assert!(
+        err.contains("bad-pattern") && err.contains("more than the 16384") && err.contains(&at),
+        "{err}"
+    );
+}
+
+#[test]
+fn patterns_check_cannot_load_fail_lint_at_their_place() {
+    // A style pattern that parses but is too large to compile (check would match nothing with
+    // it), and a claim pattern that does not parse.
+    let (code, err, at) = lint_with(
+        "style.yaml",
+        r"pattern: '\b[A-Za-z]+- [a-z]+\b'",
+        r"pattern: '(?:\w{1000}){1000}'",
+    );
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("bad-pattern") && err.contains(&at), "{err}");
+    let (code, err, at) = lint_with("claims.yaml", A_CLAIM_PATTERN, "pattern: '(?:unclosed'");
+    assert_eq!(code, Some(2), "{err}");
+    assert!(err.contains("bad-pattern") && err.contains(&at), "{err}");
+}
+
 #[test]
 fn bundled_rules_lint_clean() {
     let out = tiercheck().args(["rules", "lint"]).output().unwrap();

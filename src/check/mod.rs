@@ -52,6 +52,23 @@ impl CheckRules {
         files: &RuleFiles,
         rulebook: Option<&Rulebook>,
     ) -> Result<CheckRules, Vec<Diagnostic>> {
+        Self::load_as(files, rulebook, false)
+    }
+
+    /// [`CheckRules::load`], compiling every pattern now, so that a pattern too large to compile
+    /// is a located problem rather than one that matches nothing (`rules lint`).
+    pub fn load_compiled(
+        files: &RuleFiles,
+        rulebook: Option<&Rulebook>,
+    ) -> Result<CheckRules, Vec<Diagnostic>> {
+        Self::load_as(files, rulebook, true)
+    }
+
+    fn load_as(
+        files: &RuleFiles,
+        rulebook: Option<&Rulebook>,
+        now: bool,
+    ) -> Result<CheckRules, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let tiers: HashMap<String, (String, Option<u32>)> = match rulebook {
             Some(rb) => tiers_of_rulebook(rb),
@@ -82,6 +99,9 @@ impl CheckRules {
             need(docs::DOCS_FILE),
         );
         let claims = match claims_f {
+            Ok(f) if now => ClaimRules::load_compiled(&f, &tier_ids)
+                .map_err(|mut d| problems.append(&mut d))
+                .ok(),
             Ok(f) => ClaimRules::load(&f, &tier_ids)
                 .map_err(|mut d| problems.append(&mut d))
                 .ok(),
@@ -100,6 +120,9 @@ impl CheckRules {
             }
         };
         let style = match (style_f, &claims) {
+            (Ok(f), Some(c)) if now => StyleRules::load_compiled(&f, c.placeholders())
+                .map_err(|mut d| problems.append(&mut d))
+                .ok(),
             (Ok(f), Some(c)) => StyleRules::load(&f, c.placeholders())
                 .map_err(|mut d| problems.append(&mut d))
                 .ok(),

@@ -156,8 +156,25 @@ impl StyleRules {
         file: &Arc<SourceFile>,
         placeholders: &[(&'static str, String)],
     ) -> Result<StyleRules, Vec<Diagnostic>> {
+        Self::load_as(file, placeholders, false)
+    }
+
+    /// [`StyleRules::load`], compiling every pattern now: a pattern too large to compile is a
+    /// located problem too (`rules lint`).
+    pub fn load_compiled(
+        file: &Arc<SourceFile>,
+        placeholders: &[(&'static str, String)],
+    ) -> Result<StyleRules, Vec<Diagnostic>> {
+        Self::load_as(file, placeholders, true)
+    }
+
+    fn load_as(
+        file: &Arc<SourceFile>,
+        placeholders: &[(&'static str, String)],
+        now: bool,
+    ) -> Result<StyleRules, Vec<Diagnostic>> {
         let (y, spans): (StyleYaml, _) = yaml::load(file)?;
-        let mut c = PatternCompiler::new(file, &spans, placeholders);
+        let mut c = PatternCompiler::new(file, &spans, placeholders).compiling_now(now);
         let mut rules = Vec::new();
         let mut ids = HashSet::new();
         for (i, r) in y.rules.into_iter().enumerate() {

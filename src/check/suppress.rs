@@ -3,6 +3,7 @@
 //! sidecar file `<draft>.tiercheck.yaml`. A suppression that matches nothing is itself reported,
 //! so stale exceptions do not pile up.
 
+use std::collections::HashMap;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -102,6 +103,22 @@ pub fn apply(
         .map(|d| vec![false; d.codes.len()])
         .collect();
     let mut used_entry = vec![false; sidecar.map_or(0, |s| s.entries.len())];
+    // By code, so each finding looks only at the suppressions of its code: linear in a sidecar
+    // or a draft with thousands of them.
+    let mut directives_of: HashMap<&str, Vec<(usize, usize)>> = HashMap::new();
+    for (i, dir) in n.directives.iter().enumerate() {
+        for (j, code) in dir.codes.iter().enumerate() {
+            // The first of a code listed twice in one directive is the one used.
+            let list = directives_of.entry(code.as_str()).or_default();
+            if !list.iter().any(|&(k, _)| k == i) {
+                list.push((i, j));
+            }
+        }
+    }
+    let mut entries_of: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, (e, _)) in sidecar.iter().flat_map(|s| s.entries.iter()).enumerate() {
+        entries_of.entry(e.code.as_str()).or_default().push(i);
+    }
     let mut out = Vec::new();
     let mut suppressed_out = Vec::new();
     for d in diagnostics {
@@ -112,24 +129,22 @@ pub fn apply(
         let at = loc.span.start;
         // The first exception that covers the finding gives its reason.
         let mut suppressed: Option<(String, bool)> = None;
-        for (i, dir) in n.directives.iter().enumerate() {
+        for &(i, j) in directives_of.get(d.code.as_str()).into_iter().flatten() {
+            let dir = &n.directives[i];
             let covers = dir
                 .covers
                 .as_ref()
                 .is_none_or(|c| at >= c.start && at <= c.end);
-            if !covers {
-                continue;
-            }
-            if let Some(j) = dir.codes.iter().position(|c| *c == d.code) {
+            if covers {
                 used_directive[i][j] = true;
                 suppressed.get_or_insert_with(|| (dir.reason.trim().to_string(), true));
             }
         }
-        if let Some(sc) = sidecar {
+        if let (Some(sc), Some(candidates)) = (sidecar, entries_of.get(d.code.as_str())) {
             let (line, line_text) = draft.source.line(at);
-            for (i, (e, _)) in sc.entries.iter().enumerate() {
-                if e.code == d.code
-                    && e.line.is_none_or(|l| l == line)
+            for &i in candidates {
+                let e = &sc.entries[i].0;
+                if e.line.is_none_or(|l| l == line)
                     && e.text
                         .as_ref()
                         .is_none_or(|t| line_text.contains(t.as_str()))

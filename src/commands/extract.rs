@@ -8,6 +8,7 @@ use clap::ValueEnum;
 use crate::check::{CheckRules, Draft};
 use crate::cli::RulesArg;
 use crate::diagnostic::Diagnostic;
+use crate::extract::comment_safe;
 use crate::extract::extract;
 use crate::rulebook::{RuleFiles, Rulebook};
 use crate::source::read_source;
@@ -60,6 +61,28 @@ pub fn run(args: &ExtractArgs) -> Exit {
     }
 }
 
+/// Extract's output must load where it is meant to go: a facts file `assess` refuses is an
+/// error here, with the loader's reasons, rather than a file that fails later.
+fn loads_in_assess(text: &str, from: &str, rules: &Rulebook) -> Result<(), Vec<Diagnostic>> {
+    let name = format!("facts extracted from {from}");
+    let file = crate::source::source_from_bytes(name.clone(), text.as_bytes().to_vec())
+        .map_err(|d| vec![d])?;
+    match crate::facts::Facts::parse(&file, std::path::Path::new(&name), rules) {
+        Ok(_) => Ok(()),
+        Err(mut ds) => {
+            ds.insert(
+                0,
+                Diagnostic::error(
+                    "extract-invalid",
+                    format!("the facts read from `{from}` would not load in `assess`; nothing was written"),
+                )
+                .with_help("the problems below are in the extracted text; report them with the narrative"),
+            );
+            Err(ds)
+        }
+    }
+}
+
 /// The text `extract` prints; `Err` when it could not run.
 pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     let project = args.rules.project()?;
@@ -88,19 +111,38 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
             .map(|s| s + "\n")
             .map_err(|e| fail(e.to_string())),
         ExtractFormat::Yaml => {
+            let missing: Vec<&str> = ["country", "year"]
+                .into_iter()
+                .filter(|k| out.facts.get(k).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(vec![Diagnostic::error(
+                    "extract-incomplete",
+                    format!(
+                        "cannot tell the {} of `{}`: a facts file needs both",
+                        missing.join(" and "),
+                        file.name
+                    ),
+                )
+                .with_help("the country and year come from the title line (`TAJIKISTAN: Tier 2`) and the file name (`tajikistan-2022.txt`); `--year` gives the year")
+                .at(&file, 0..0)]);
+            }
             let mut text = format!(
                 "# Facts read from `{}` by `tiercheck extract`; check every value before use.\n",
-                file.name
+                comment_safe(&file.name)
             );
             if !out.unread.is_empty() {
                 text.push_str("# Sentences with figures no claim pattern read:\n");
                 for u in &out.unread {
                     let short: String = u.text.chars().take(90).collect();
-                    text.push_str(&format!("#   line {}: {short}\n", u.line));
+                    text.push_str(&format!("#   line {}: {}\n", u.line, comment_safe(&short)));
                 }
             }
             let body = serde_yaml::to_string(&out.facts).map_err(|e| fail(e.to_string()))?;
             text.push_str(&body);
+            if let Some(rb) = &rulebook {
+                loads_in_assess(&text, &file.name, rb)?;
+            }
             Ok(text)
         }
     }

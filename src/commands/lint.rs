@@ -1,11 +1,16 @@
-//! `tiercheck rules lint`: validate a rule set, reporting every problem at once.
+//! `tiercheck rules lint`: validate a rule set the way every command loads it (the rulebook for
+//! `assess` and `draft`, the claim, style and check rules for `check` and `extract`, with every
+//! pattern compiled now, and the templates `draft` reads the facts with), reporting every
+//! problem at once.
 
 use serde_json::json;
 
+use crate::check::CheckRules;
 use crate::cli::{RulesArg, TextOrJson};
 use crate::diagnostic::{self, Diagnostic};
 use crate::output_json::JsonDiagnostic;
-use crate::{eprint_diagnostics, load_project_rules, Exit};
+use crate::rulebook::{RuleFiles, Rulebook};
+use crate::{eprint_diagnostics, Exit};
 
 #[derive(Debug, clap::Args)]
 pub struct LintArgs {
@@ -16,23 +21,50 @@ pub struct LintArgs {
     pub format: TextOrJson,
 }
 
+/// Every problem of a rule set, and the rulebook when it loads.
+pub fn lint(dir: Option<&std::path::Path>) -> Result<Rulebook, Vec<Diagnostic>> {
+    let files = match dir {
+        Some(d) => RuleFiles::from_dir(d)?,
+        None => RuleFiles::bundled()?,
+    };
+    let mut problems = Vec::new();
+    let rulebook = Rulebook::from_files(files.clone())
+        .map_err(|mut ds| problems.append(&mut ds))
+        .ok();
+    // The check rules against the rulebook when it loaded, else on their own: their problems are
+    // reported either way.
+    if let Err(mut ds) = CheckRules::load_compiled(&files, rulebook.as_ref()) {
+        problems.append(&mut ds);
+    }
+    match rulebook {
+        Some(rb) if problems.is_empty() => Ok(rb),
+        _ => {
+            // A problem found by both loads (a file that does not parse) is reported once.
+            let mut seen = std::collections::HashSet::new();
+            problems.retain(|d| seen.insert(format!("{d:?}")));
+            Err(problems)
+        }
+    }
+}
+
 pub fn run(args: &LintArgs) -> Exit {
     let project = match args.rules.project() {
         Ok(p) => p,
         Err(ds) => return failed(args, None, &ds),
     };
-    match load_project_rules(&args.rules) {
-        Ok((_, mut rules)) => {
+    match lint(project.rules_dir()) {
+        Ok(mut rules) => {
             // A fact no rule reads may still be read by the narrative templates.
-            if let Ok(templates) = crate::draft::Templates::load(project.templates_dir(None)) {
-                rules.warnings.retain(|w| {
+            match crate::draft::Templates::load(project.templates_dir(None)) {
+                Ok(templates) => rules.warnings.retain(|w| {
                     w.code != "unused-fact"
                         || !w
                             .message
                             .split('`')
                             .nth(1)
                             .is_some_and(|path| templates.reads_fact(path))
-                });
+                }),
+                Err(ds) => return failed(args, Some(&project), &ds),
             }
             let counts = json!({
                 "facts": rules.catalog.facts.len(),

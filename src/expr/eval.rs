@@ -21,8 +21,10 @@ use super::{stints, streak, streak_at, Bindings};
 pub type Fail = String;
 type R = Result<Val, Fail>;
 
-/// Steps one condition may take: conditions are short, so this only stops a runaway.
-const BUDGET: usize = 200_000;
+/// Steps one condition may take: conditions are short, so this only stops a runaway (a
+/// comprehension over a long list nested in another). [`super::Condition::compile`] refuses a
+/// condition whose comprehensions over literals could take more.
+pub(super) const BUDGET: usize = 200_000;
 
 /// A boolean in three-valued logic, or an error.
 enum Tri {
@@ -76,6 +78,12 @@ impl<'a> Interp<'a> {
         let out = f(self);
         self.locals.pop();
         out
+    }
+
+    /// Whether the evaluation ran out of steps: its result, whatever it is, must not be used
+    /// (an error past the budget can be absorbed by `false && _`).
+    pub(super) fn exhausted(&self) -> bool {
+        self.steps > BUDGET
     }
 
     pub(super) fn eval(&mut self, e: &IdedExpr) -> R {
@@ -355,7 +363,18 @@ impl<'a> Interp<'a> {
             "matches" => {
                 arity(2)?;
                 let (s, p) = (text(&vals[0])?, text(&vals[1])?);
-                let re = regex::Regex::new(&p).map_err(|e| format!("invalid pattern: {e}"))?;
+                if p.len() > crate::pattern::MAX_PATTERN_BYTES {
+                    return Err(format!(
+                        "the pattern is {} bytes long, more than the {} a pattern may be",
+                        p.len(),
+                        crate::pattern::MAX_PATTERN_BYTES
+                    ));
+                }
+                let re = regex::RegexBuilder::new(&p)
+                    .size_limit(crate::pattern::SIZE_LIMIT)
+                    .dfa_size_limit(crate::pattern::SIZE_LIMIT)
+                    .build()
+                    .map_err(|e| format!("invalid pattern: {e}"))?;
                 Ok(Val::Bool(re.is_match(&s)))
             }
             "max" | "min" => {

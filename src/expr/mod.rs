@@ -76,8 +76,14 @@ const STANDARD_FUNCTIONS: &[&str] = &[
     "abs",
 ];
 
+/// Operators one condition may hold. The parser and the interpreter recurse once per operator
+/// of a chain (`a == b == c ...`), so a few thousand would overflow the stack; real conditions
+/// hold a few dozen.
+pub const MAX_OPERATORS: usize = 500;
+
 impl Condition {
     pub fn compile(source: &str) -> Result<Condition, Vec<SyntaxError>> {
+        check_operator_count(source).map_err(|e| vec![e])?;
         let program = Program::compile(source).map_err(|errs| {
             errs.errors
                 .iter()
@@ -98,6 +104,21 @@ impl Condition {
             calls: Vec::new(),
         };
         walker.walk(program.expression(), &mut Vec::new());
+        let cost = walker.cost(program.expression());
+        if cost.steps > eval::BUDGET as u64 {
+            let span = match cost.costliest {
+                Some((range, call)) => walker.macro_span(range, call),
+                None => 0..source.len(),
+            };
+            return Err(vec![SyntaxError {
+                message: format!(
+                    "evaluating this can take {} steps, more than the {} a condition may take",
+                    cost.steps,
+                    eval::BUDGET
+                ),
+                span,
+            }]);
+        }
         let Walker {
             references, calls, ..
         } = walker;
@@ -112,7 +133,11 @@ impl Condition {
     /// Evaluate against bindings in three-valued logic: `true`, `false`, or unknown with the
     /// facts it lacks; an error when it cannot be evaluated at all.
     pub fn eval(&self, bindings: &Bindings) -> Result<Verdict, EvalError> {
-        let r = eval::Interp::new(bindings).eval(self.program.expression());
+        let mut interp = eval::Interp::new(bindings);
+        let r = interp.eval(self.program.expression());
+        if interp.exhausted() {
+            return Err(EvalError::Budget(eval::BUDGET));
+        }
         match r {
             Ok(Val::Bool(true)) => Ok(Verdict::True),
             Ok(Val::Bool(false)) => Ok(Verdict::False),
@@ -212,6 +237,9 @@ pub enum EvalError {
     Undecidable(String),
     /// It evaluated to something other than `true` or `false`.
     NotBoolean(String),
+    /// It took more steps than a condition may (a comprehension over a list the facts make
+    /// long); its result is not used.
+    Budget(usize),
 }
 
 impl std::fmt::Display for EvalError {
@@ -219,6 +247,7 @@ impl std::fmt::Display for EvalError {
         match self {
             EvalError::Undecidable(e) => write!(f, "cannot be evaluated: {}", e.to_lowercase()),
             EvalError::NotBoolean(v) => write!(f, "is not `true` or `false` but `{v}`"),
+            EvalError::Budget(n) => write!(f, "takes more than {n} steps to evaluate"),
         }
     }
 }
@@ -403,6 +432,157 @@ impl Walker<'_> {
             Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => {}
         }
     }
+}
+
+/// The worst-case cost of an expression, as far as literals tell: steps the interpreter takes
+/// (every comprehension over a literal list counted at its length), and the length of the list
+/// or map it makes when that is known.
+struct Cost {
+    steps: u64,
+    len: Option<u64>,
+    /// The comprehension that costs most (ids of its range and of the macro), for the error's
+    /// place.
+    costliest: Option<(u64, u64)>,
+}
+
+impl Walker<'_> {
+    /// A macro call from the start of its receiver to its closing parenthesis.
+    fn macro_span(&self, range: u64, call: u64) -> Range<usize> {
+        let start = self.span_of(range).start;
+        let at = self.span_of(call).start;
+        let mut depth = 0usize;
+        for (i, ch) in self.source[at.min(self.source.len())..].char_indices() {
+            match ch {
+                '(' => depth += 1,
+                ')' if depth <= 1 => return start..at + i + 1,
+                ')' => depth -= 1,
+                _ => {}
+            }
+        }
+        start..self.source.len()
+    }
+
+    fn cost(&self, e: &IdedExpr) -> Cost {
+        let sum = |parts: &mut dyn Iterator<Item = &IdedExpr>| {
+            let mut out = Cost {
+                steps: 1,
+                len: None,
+                costliest: None,
+            };
+            let mut worst = 0;
+            for p in parts {
+                let c = self.cost(p);
+                out.steps = out.steps.saturating_add(c.steps);
+                if c.costliest.is_some() && c.steps > worst {
+                    worst = c.steps;
+                    out.costliest = c.costliest;
+                }
+            }
+            out
+        };
+        match &e.expr {
+            Expr::List(l) => Cost {
+                len: Some(l.elements.len() as u64),
+                ..sum(&mut l.elements.iter())
+            },
+            Expr::Map(m) => {
+                let mut parts = m.entries.iter().flat_map(|entry| match &entry.expr {
+                    EntryExpr::MapEntry(me) => vec![&me.key, &me.value],
+                    EntryExpr::StructField(f) => vec![&f.value],
+                });
+                Cost {
+                    len: Some(m.entries.len() as u64),
+                    ..sum(&mut parts)
+                }
+            }
+            Expr::Struct(s) => sum(&mut s.entries.iter().filter_map(|entry| match &entry.expr {
+                EntryExpr::StructField(f) => Some(&f.value),
+                EntryExpr::MapEntry(_) => None,
+            })),
+            Expr::Select(sel) => sum(&mut std::iter::once(&*sel.operand)),
+            Expr::Call(call) => {
+                let mut c = sum(&mut call.target.iter().map(|t| &**t).chain(&call.args));
+                // A concatenation of lists is as long as its parts.
+                if call.func_name == "_+_" && call.args.len() == 2 {
+                    let (a, b) = (self.cost(&call.args[0]), self.cost(&call.args[1]));
+                    c.len = a.len.zip(b.len).map(|(a, b)| a.saturating_add(b));
+                }
+                c
+            }
+            Expr::Comprehension(c) => {
+                let range = self.cost(&c.iter_range);
+                let n = range.len.unwrap_or(1);
+                let body = sum(&mut [&c.loop_cond, &c.loop_step].into_iter());
+                let rest = sum(&mut [&c.iter_range, &c.accu_init, &c.result].into_iter());
+                let steps = rest
+                    .steps
+                    .saturating_add(n.saturating_mul(body.steps.saturating_add(1)));
+                Cost {
+                    steps,
+                    // `map` and `filter` build a list as long as the range at most.
+                    len: matches!(c.accu_init.expr, Expr::List(_)).then_some(n),
+                    costliest: Some((c.iter_range.id, e.id)),
+                }
+            }
+            Expr::Ident(_) | Expr::Literal(_) | Expr::Unspecified => Cost {
+                steps: 1,
+                len: None,
+                costliest: None,
+            },
+        }
+    }
+}
+
+/// Refuse a condition with more operators than [`MAX_OPERATORS`] before the parser sees it,
+/// pointing at the first operator over the limit. String literals are skipped.
+fn check_operator_count(source: &str) -> Result<(), SyntaxError> {
+    let b = source.as_bytes();
+    let (mut i, mut count) = (0, 0);
+    while i < b.len() {
+        match b[i] {
+            q @ (b'\'' | b'"') => {
+                let triple = b.get(i..i + 3) == Some(&[q, q, q][..]);
+                i += if triple { 3 } else { 1 };
+                while i < b.len() {
+                    if b[i] == b'\\' {
+                        i += 2;
+                    } else if triple && b.get(i..i + 3) == Some(&[q, q, q][..]) {
+                        i += 3;
+                        break;
+                    } else if !triple && b[i] == q {
+                        i += 1;
+                        break;
+                    } else {
+                        i += 1;
+                    }
+                }
+                continue;
+            }
+            b'=' | b'!' | b'<' | b'>' | b'&' | b'|' | b'+' | b'-' | b'*' | b'/' | b'%' | b'?'
+            | b'.' | b'[' | b'(' | b'{' => {
+                // Two-character operators count once.
+                let two = matches!(
+                    b.get(i..i + 2),
+                    Some(b"==" | b"!=" | b"<=" | b">=" | b"&&" | b"||")
+                );
+                count += 1;
+                if count > MAX_OPERATORS {
+                    let len = if two { 2 } else { 1 };
+                    return Err(SyntaxError {
+                        message: format!(
+                            "the condition has more than {MAX_OPERATORS} operators; split it into indicators or signals"
+                        ),
+                        span: i..i + len,
+                    });
+                }
+                i += if two { 2 } else { 1 };
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// Names of functions a condition may call.
@@ -649,6 +829,71 @@ mod tests {
             vec![("2WL".into(), 1), ("3".into(), 2), ("2WL".into(), 1)]
         );
         assert_eq!((s[1].first, s[1].last), (2019, 2020));
+    }
+
+    #[test]
+    fn a_chain_of_thousands_of_operators_is_refused_at_the_first_over_the_limit() {
+        let src = vec!["1"; 5000].join(" == ");
+        let errs = Condition::compile(&src).unwrap_err();
+        assert!(
+            errs[0].message.contains("more than 500 operators"),
+            "{errs:?}"
+        );
+        assert_eq!(&src[errs[0].span.clone()], "==");
+        // Operators inside string literals do not count.
+        let quoted = format!("'{}' == 'x'", "==".repeat(2000));
+        assert!(Condition::compile(&quoted).is_ok());
+    }
+
+    #[test]
+    fn a_chain_at_the_operator_limit_compiles_and_evaluates_on_a_small_stack() {
+        let src = vec!["true"; MAX_OPERATORS].join(" == ");
+        let run = move || {
+            let c = Condition::compile(&src).unwrap();
+            c.eval(&Bindings::new(vec![], 2022)).map(|_| ())
+        };
+        // The default stack of a spawned thread (2 MiB), in a debug build.
+        let outcome = std::thread::Builder::new()
+            .stack_size(2 << 20)
+            .spawn(run)
+            .unwrap()
+            .join()
+            .unwrap();
+        assert!(outcome.is_ok(), "{outcome:?}");
+    }
+
+    #[test]
+    fn nested_comprehensions_over_literal_lists_are_refused_with_their_cost() {
+        let l = format!(
+            "[{}]",
+            (0..100)
+                .map(|i| i.to_string())
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+        let src = format!("{l}.all(a, {l}.all(b, {l}.all(c, a + b + c >= 0)))");
+        let errs = Condition::compile(&src).unwrap_err();
+        assert!(
+            errs[0].message.contains("steps, more than the 200000"),
+            "{errs:?}"
+        );
+        assert_eq!(&src[errs[0].span.clone()], src);
+        // One level is cheap.
+        assert!(Condition::compile(&format!("{l}.all(a, a >= 0)")).is_ok());
+    }
+
+    #[test]
+    fn a_comprehension_over_long_facts_stops_at_the_budget_whatever_it_would_give() {
+        let mut b = Bindings::new(vec![], 2022);
+        b.set_json("l", &serde_json::json!((0..1000).collect::<Vec<i64>>()));
+        // `false && <error>` would absorb the error: the budget is checked after the fact.
+        for src in [
+            "l.all(x, l.all(y, x + y >= 0))",
+            "l.exists(x, l.all(y, y >= 0) && false)",
+        ] {
+            let c = Condition::compile(src).unwrap();
+            assert_eq!(c.eval(&b), Err(EvalError::Budget(200_000)), "{src}");
+        }
     }
 
     #[test]

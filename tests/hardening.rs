@@ -1,0 +1,293 @@
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The reproducers of the hardening probe (issue 13), each ending in a located exit 2 or a
+//! normal result, bounded by construction (a size limit, a cap, a budget): devices and endless
+//! inputs, writes through symlinks and onto special files, bytes that are not text.
+
+use std::path::Path;
+use std::time::Duration;
+
+use assert_cmd::Command;
+
+fn tiercheck() -> Command {
+    let mut c = Command::cargo_bin("tiercheck").expect("binary builds");
+    // A safety net for a regression, not a timing assertion: every run here ends by a limit.
+    c.timeout(Duration::from_secs(120)).env("NO_COLOR", "1");
+    c
+}
+
+fn stderr_of(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+// ------------------------------------------------------------------------------ reading inputs
+
+#[cfg(unix)]
+#[test]
+fn devices_are_refused_before_anything_is_read() {
+    if !Path::new("/dev/zero").exists() {
+        return;
+    }
+    for args in [
+        vec!["check", "/dev/zero"],
+        vec!["assess", "/dev/urandom"],
+        vec!["check", "tests/check/clean.txt", "--facts", "/dev/zero"],
+        vec!["extract", "/dev/zero"],
+    ] {
+        let out = tiercheck().args(&args).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            err.contains("is a character device, not a regular file"),
+            "{args:?}: {err}"
+        );
+    }
+}
+
+#[cfg(unix)]
+#[test]
+fn a_pipe_that_does_not_end_is_read_up_to_the_input_limit_and_refused() {
+    // `yes` through a pipe: the reader stops at the limit and says so.
+    if !Path::new("/bin/sh").exists() {
+        return;
+    }
+    let exe = assert_cmd::cargo::cargo_bin("tiercheck");
+    let out = std::process::Command::new("/bin/sh")
+        .arg("-c")
+        .arg(format!(
+            "yes 'The government investigated cases.' | NO_COLOR=1 '{}' check /dev/stdin",
+            exe.display()
+        ))
+        .output()
+        .unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("input-too-large") && err.contains("input limit of 67108864 bytes"),
+        "{err}"
+    );
+}
+
+#[test]
+fn invalid_utf8_is_located_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.txt");
+    std::fs::write(&draft, b"TAJIKISTAN: Tier 2\n\nThe gov\xe9rnment acted.\n").unwrap();
+    let facts = dir.path().join("facts.yaml");
+    std::fs::write(&facts, b"country: X\r\ryear: \xff2022\r").unwrap();
+    for (cmd, file, at) in [
+        ("check", &draft, "line 3, column 8"),
+        ("assess", &facts, "line 3, column 7"),
+    ] {
+        let out = tiercheck().arg(cmd).arg(file).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("not-utf8") && err.contains(at), "{err}");
+    }
+}
+
+#[test]
+fn a_nul_byte_is_located_by_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.yaml");
+    std::fs::write(&facts, b"country: X\nyear: 20\x0022\n").unwrap();
+    let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("binary-input") && err.contains("line 2, column 9"),
+        "{err}"
+    );
+}
+
+// ---------------------------------------------------------------------------------- writing -o
+
+const EXTRACT_INPUT: &str = "tests/check/clean.txt";
+
+#[cfg(unix)]
+#[test]
+fn output_through_a_symlink_replaces_the_target_and_keeps_the_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let target = dir.path().join("facts.yaml");
+    std::fs::write(&target, "old").unwrap();
+    let link = dir.path().join("link.yaml");
+    std::os::unix::fs::symlink("facts.yaml", &link).unwrap();
+    let out = tiercheck()
+        .args(["extract", EXTRACT_INPUT, "-o"])
+        .arg(&link)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+    let written = std::fs::read_to_string(&target).unwrap();
+    assert!(written.contains("country:"), "{written}");
+}
+
+#[cfg(unix)]
+#[test]
+fn output_onto_a_device_or_a_folder_is_refused_and_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    let link = dir.path().join("null.yaml");
+    std::os::unix::fs::symlink("/dev/null", &link).unwrap();
+    for to in [link.as_path(), dir.path()] {
+        let out = tiercheck()
+            .args(["extract", EXTRACT_INPUT, "-o"])
+            .arg(to)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(err.contains("it is not a regular file"), "{err}");
+    }
+    assert!(std::fs::symlink_metadata(&link)
+        .unwrap()
+        .file_type()
+        .is_symlink());
+}
+
+#[test]
+fn a_stale_temporary_file_of_a_killed_run_is_removed_by_the_next_write() {
+    let dir = tempfile::tempdir().unwrap();
+    let stale = dir.path().join(".facts.yaml.abc123.tiercheck.tmp");
+    let file = std::fs::File::create(&stale).unwrap();
+    file.set_modified(std::time::SystemTime::now() - Duration::from_secs(7200))
+        .unwrap();
+    let fresh = dir.path().join(".facts.yaml.def456.tiercheck.tmp");
+    std::fs::write(&fresh, "").unwrap();
+    let out = tiercheck()
+        .args(["extract", EXTRACT_INPUT, "-o"])
+        .arg(dir.path().join("facts.yaml"))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(!stale.exists(), "a stale temporary file is ours to remove");
+    assert!(fresh.exists(), "a recent one may belong to a running write");
+}
+
+// ---------------------------------------------------------------------------- terminal output
+
+#[test]
+fn escape_sequences_in_a_draft_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.txt");
+    std::fs::write(
+        &draft,
+        "TAJIKISTAN: Tier 2\n\nThe government \u{1b}]0;owned\u{7}investigated the the \u{1b}[31mcases\u{9b}2J.\n",
+    )
+    .unwrap();
+    let out = tiercheck().arg("check").arg(&draft).output().unwrap();
+    let err = stderr_of(&out);
+    let printed = format!("{}{err}", String::from_utf8_lossy(&out.stdout));
+    assert_eq!(out.status.code(), Some(1), "{printed}");
+    assert!(printed.contains("doubled-word"), "{printed}");
+    assert!(
+        !printed.contains('\u{1b}') && !printed.contains('\u{9b}') && !printed.contains('\u{7}'),
+        "{printed:?}"
+    );
+}
+
+#[test]
+fn lone_cr_line_ends_show_the_right_line_in_the_snippet() {
+    let dir = tempfile::tempdir().unwrap();
+    let facts = dir.path().join("facts.yaml");
+    std::fs::write(
+        &facts,
+        "country: X\ryear: 2022\rfacts:\r  law:\r    penalty_max_years: -3\r",
+    )
+    .unwrap();
+    let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("facts.yaml:5:24]") && err.contains("5 │     penalty_max_years: -3"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------- extract output must load
+
+#[test]
+fn extracted_facts_with_controls_and_a_bom_in_comments_load_in_assess() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("tajikistan-2022.txt");
+    std::fs::write(
+        &draft,
+        "\u{feff}TAJIKISTAN: Tier 2\n\nThe \u{1b}[31mministry\u{feff} painted 42 walls\u{85} in 17 towns.\n",
+    )
+    .unwrap();
+    let facts = dir.path().join("out.yaml");
+    let out = tiercheck()
+        .arg("extract")
+        .arg(&draft)
+        .arg("-o")
+        .arg(&facts)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let text = std::fs::read_to_string(&facts).unwrap();
+    // The reader drops the BOM and the NEL; the escape is written out, not copied.
+    assert!(
+        text.contains("\\u{1b}[31mministry") && !text.contains('\u{1b}'),
+        "{text}"
+    );
+    let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
+
+#[test]
+fn extract_without_a_country_or_year_fails_with_the_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.txt");
+    std::fs::write(&draft, "The government investigated 5 cases.\n").unwrap();
+    let out = tiercheck().arg("extract").arg(&draft).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("extract-incomplete") && err.contains("cannot tell the country and year"),
+        "{err}"
+    );
+}
+
+// ------------------------------------------------------------------------------------ drafts
+
+/// The bundled Tajikistan 2022 facts with one text replaced, in `<tmp>/2022/tajikistan.yaml`.
+fn facts_with(old: &str, new: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let year = dir.path().join("2022");
+    std::fs::create_dir(&year).unwrap();
+    let facts = year.join("tajikistan.yaml");
+    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml").unwrap();
+    assert!(text.contains(old), "`{old}` is not in the facts");
+    std::fs::write(&facts, text.replace(old, new)).unwrap();
+    (dir, facts)
+}
+
+#[test]
+fn control_characters_in_a_facts_string_never_reach_the_draft() {
+    let (_dir, facts) = facts_with(
+        "statute: Articles 130.1 and 167 of the criminal code",
+        "statute: \"Articles 130.1\\0 and 167\\e[31m of the criminal code\"",
+    );
+    let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let draft = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        draft.contains("Articles 130.1 and 167[31m of the"),
+        "{draft}"
+    );
+    assert!(!draft.contains('\0') && !draft.contains('\u{1b}'));
+}
+
+#[test]
+fn a_count_above_two_to_the_63_that_assess_accepts_also_drafts() {
+    let (_dir, facts) = facts_with(
+        "investigations: { value: 22, previous: 10 }",
+        "investigations: { value: 10000000000000000000, previous: 10 }",
+    );
+    let assessed = tiercheck().arg("assess").arg(&facts).output().unwrap();
+    assert_ne!(assessed.status.code(), Some(2), "{}", stderr_of(&assessed));
+    let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+}
