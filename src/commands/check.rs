@@ -178,6 +178,20 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
     let selection = Selection { select, ignore };
     check_selection(&selection, &rules)?;
     let inputs = inputs(args)?;
+    if args.fix.fix || args.fix.diff {
+        // A Word document or a web page is never rewritten: refused before anything is read.
+        let refused: Vec<Diagnostic> = inputs
+            .drafts
+            .iter()
+            .filter_map(|i| match i {
+                Input::File(p) => crate::fix::check_rewritable(p).err(),
+                Input::Bytes { .. } => None,
+            })
+            .collect();
+        if !refused.is_empty() {
+            return Err(refused);
+        }
+    }
     let progress = progress_bar(args, &inputs);
     let tick = || {
         if let Some(p) = &progress {
