@@ -281,13 +281,29 @@ fn control_characters_in_a_facts_string_never_reach_the_draft() {
 }
 
 #[test]
-fn a_count_above_two_to_the_63_that_assess_accepts_also_drafts() {
+fn the_largest_count_assess_accepts_also_drafts_and_a_larger_one_is_located() {
+    // The loader takes counts up to 2^53 - 1 (what every JSON reader holds exactly): the largest
+    // drafts; one above it (here above 2^63) is refused by both, at its place, never a crash.
     let (_dir, facts) = facts_with(
         "investigations: { value: 22, previous: 10 }",
-        "investigations: { value: 10000000000000000000, previous: 10 }",
+        "investigations: { value: 9007199254740991, previous: 10 }",
     );
     let assessed = tiercheck().arg("assess").arg(&facts).output().unwrap();
     assert_ne!(assessed.status.code(), Some(2), "{}", stderr_of(&assessed));
     let out = tiercheck().arg("draft").arg(&facts).output().unwrap();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+
+    let (_dir, facts) = facts_with(
+        "investigations: { value: 22, previous: 10 }",
+        "investigations: { value: 10000000000000000000, previous: 10 }",
+    );
+    for command in ["assess", "draft"] {
+        let out = tiercheck().arg(command).arg(&facts).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "{command}");
+        let err = stderr_of(&out);
+        assert!(
+            err.contains("too large") && err.contains(":31:"),
+            "{command}: {err}"
+        );
+    }
 }
