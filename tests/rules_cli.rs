@@ -290,7 +290,7 @@ fn patterns_check_cannot_load_fail_lint_at_their_place() {
     // it), and a claim pattern that does not parse.
     let (code, err, at) = lint_with(
         "style.yaml",
-        r"pattern: '\b[A-Za-z]+- [a-z]+\b'",
+        r"pattern: '\b([A-Za-z]+)- ([a-z]+)\b'",
         r"pattern: '(?:\w{1000}){1000}'",
     );
     assert_eq!(code, Some(2), "{err}");
