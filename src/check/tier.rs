@@ -52,17 +52,13 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let intro_first = ctx.narrative.intro_sentences().next().cloned();
     match (&c.status, &stated_id) {
         (Some(s), Some(id)) if !s.tiers.contains(id) => {
-            let wanted: Vec<String> = s
-                .tiers
-                .iter()
-                .map(|t| format!("`{}`", rules.tier_label(t)))
-                .collect();
+            let wanted = labels(rules, &s.tiers);
             out.push(
                 ctx.diag(
                     STATUS_MISMATCH,
                     format!(
                         "the status sentence is the wording for {}, but the tier is `{}`",
-                        wanted.join(" or "),
+                        wanted,
                         rules.tier_label(id)
                     ),
                     s.span.clone(),
@@ -92,18 +88,14 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     if let (Some(e), Some(id)) = (&c.efforts, &stated_id) {
         let fits = |t: &Option<String>| t.as_ref().is_some_and(|t| e.tiers.contains(t));
         if !fits(&stated_id) && !fits(&movement_tier) {
-            let wanted: Vec<String> = e
-                .tiers
-                .iter()
-                .map(|t| format!("`{}`", rules.tier_label(t)))
-                .collect();
+            let wanted = labels(rules, &e.tiers);
             out.push(
                 ctx.diag(
                     EFFORTS_MISMATCH,
                     format!(
                         "`{}` is the wording for {}, but the tier is `{}`",
                         ctx.text(&e.span),
-                        wanted.join(" or "),
+                        wanted,
                         rules.tier_label(id)
                     ),
                     e.span.clone(),
@@ -215,6 +207,15 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
         stated_id.as_deref(),
         out,
     );
+}
+
+/// The labels of some tiers, each in backticks, joined by "or" (the tiers a wording is for).
+fn labels(rules: &super::CheckRules, tiers: &[String]) -> String {
+    tiers
+        .iter()
+        .map(|t| format!("`{}`", rules.tier_label(t)))
+        .collect::<Vec<_>>()
+        .join(" or ")
 }
 
 fn with_facts(

@@ -124,7 +124,7 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
                         file.name
                     ),
                 )
-                .with_help("the country and year come from the title line (`TAJIKISTAN: Tier 2`) and the file name (`tajikistan-2022.txt`); `--year` gives the year")
+                .with_help("the country and year come from the title line (`COUNTRY: TIER`) and the file name (`country-2022.txt`); `--year` gives the year")
                 .at(&file, 0..0)]);
             }
             let mut text = format!(

@@ -158,3 +158,17 @@ pub fn documented_severities() -> BTreeMap<String, String> {
     }
     out
 }
+
+/// Copy a folder and everything in it (a rules folder into a temporary checkout).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let target = to.join(e.file_name());
+        if e.path().is_dir() {
+            copy_dir(&e.path(), &target);
+        } else {
+            std::fs::copy(e.path(), &target).unwrap();
+        }
+    }
+}
