@@ -1,6 +1,7 @@
 #!/bin/sh
-# Wall time of `tiercheck check` over generated reports of 94, 188 and 376 countries, with their
-# facts (each draft paired by country and year from the facts folder) and text-only.
+# Wall time of `tiercheck check` on one narrative, and over generated reports of 94, 188 and 376
+# countries, with their facts (each draft paired by country and year from the facts folder) and
+# text-only.
 #
 #   sh benches/check_wall.sh [CORPUS_DIR]     (default: a fresh temporary folder)
 #
@@ -11,7 +12,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 DIR=${1:-$(mktemp -d)}
-RUNS=11
+RUNS=${RUNS:-11}
 cargo build --release --quiet
 TIERCHECK_BENCH_CORPUS="$DIR" cargo bench --quiet --bench pipeline >/dev/null
 BIN=target/release/tiercheck
@@ -23,7 +24,27 @@ time_runs() {
         END { m = int((NR + 1) / 2); printf "min %.3f  median %.3f  cpu %.2f\n", w[1], w[m], c[m] }'
 }
 
+# Milliseconds of wall time (GNU date's nanoseconds; the time of starting `date` itself, about a
+# millisecond, is included), fastest and median of 31 runs.
+time_one() {
+    for _ in $(seq 31); do
+        s=$(date +%s%N)
+        "$@" >/dev/null 2>&1 || true
+        e=$(date +%s%N)
+        echo $(((e - s) / 1000))
+    done | sort -n | awk '{ w[NR] = $1 }
+        END { m = int((NR + 1) / 2); printf "min %.1f ms  median %.1f ms\n", w[1] / 1000, w[m] / 1000 }'
+}
+
 echo "cores: $(nproc)"
+# One narrative, start-up included: the published Tajikistan 2022 narrative when ../shared is
+# beside the checkout, else our own clean draft; with its facts and text-only.
+ONE=../shared/domain/tajikistan-2022.txt
+[ -f "$ONE" ] || ONE=tests/check/clean.txt
+printf 'one narrative with facts:     '
+time_one "$BIN" check "$ONE" --facts reports/2022/tajikistan.yaml
+printf 'one narrative, text-only:     '
+time_one "$BIN" check "$ONE"
 for n in 94 188 376; do
     printf '%4d narratives with facts:  ' "$n"
     time_runs "$BIN" check "$DIR/$n/drafts" --facts "$DIR/$n/facts" --format json

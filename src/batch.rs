@@ -188,8 +188,10 @@ impl Batch<'_> {
     /// however many drafts pair with it, checks the drafts, and drops each facts file's
     /// assessment as soon as its last draft is checked.
     pub fn run(&self, inputs: &[Input]) -> Report {
+        // One draft: the patterns it cannot match need not compile in the background.
+        let one = inputs.len() == 1;
         let read: Vec<Result<ReadDraft, Failure>> =
-            inputs.par_iter().map(|i| self.read(i)).collect();
+            inputs.par_iter().map(|i| self.read(i, one)).collect();
         let assessed = AssessedFacts::for_drafts(&read);
         let results: Vec<Result<Checked, Failure>> = read
             .into_par_iter()
@@ -221,7 +223,8 @@ impl Batch<'_> {
     }
 
     /// Read one draft and its sidecar, and find its facts file: the first pass of [`Batch::run`].
-    fn read(&self, input: &Input) -> Result<ReadDraft, Failure> {
+    /// `only`: it is the only draft of the run.
+    fn read(&self, input: &Input, only: bool) -> Result<ReadDraft, Failure> {
         let name = input.name();
         let fail = |ds: Vec<Diagnostic>| Failure {
             name: name.clone(),
@@ -229,6 +232,9 @@ impl Batch<'_> {
         };
         let source =
             reader::read_input(input, &self.rules.claims.layout).map_err(|d| fail(vec![d]))?;
+        if only {
+            self.rules.claims.defer_absent(&source.file.text);
+        }
         let sidecar = match input {
             Input::File(p) => load_sidecar(p).map_err(fail)?,
             Input::Bytes { .. } => None,

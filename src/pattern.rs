@@ -9,18 +9,26 @@
 //! `captures_iter`, with the same [`Match`] and [`Captures`] methods), on the same engine
 //! (`regex_automata::meta`), configured for what the rules need:
 //!
-//! - A pattern run only where [`crate::prefilter`] found one of its prefixes builds no literal
-//!   prefilter of its own: that (literal extraction, Teddy) was 40% of its compile time, and the
-//!   text it then searches is one sentence that holds its prefix.
+//! - No pattern builds a literal prefilter of its own (literal extraction and Teddy were 40% of
+//!   a compile): each searches one sentence at a time. Count and statement patterns run only
+//!   where [`crate::prefilter`] found one of their prefixes and every literal they require
+//!   ([`Pattern::new_prefiltered`]); a pattern no sentence of a draft calls for is not compiled.
 //! - Case is ignored by searching the text with its ASCII letters lowercased (same length, same
 //!   offsets) for the pattern with its ASCII letters lowercased, rather than by Unicode case
 //!   folding every letter into a class: a third of a compile. Letters outside ASCII, and
 //!   classes, keep the engine's case folding; a pattern with a case-sensitive part (`(?-i:...)`)
 //!   over letters is compiled the usual way.
+//! - Classes over ASCII (`.`, `\s`, `\S`, `\d`, `[^.;]`, `[0-9A-Za-z_-]`) match bytes, not
+//!   characters ([`bytewise_classes`]): a Unicode `[^.;]` is a small automaton of its own, and
+//!   repeated in `[^.;]{0,80}?` it was most of a pattern's compile and of its lazy DFA's states.
+//!   Such a class matches the bytes of any non-ASCII character one by one, so a bounded
+//!   repetition counts bytes; a match or group that would begin or end inside a character is
+//!   widened to the whole character ([`Match`]).
 
 use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, LazyLock, Mutex, OnceLock, PoisonError};
 
 use regex_automata::meta;
@@ -44,16 +52,18 @@ pub struct Pattern(Arc<Inner>);
 struct Inner {
     source: String,
     case_insensitive: bool,
-    /// Whether the regex builds its own literal prefilter.
-    own_prefilter: bool,
     /// Group names by group index (0 is the whole match), as `regex::Regex::capture_names`
     /// gives them.
     names: Vec<Option<String>>,
     /// The literals every match starts with, lowercased; `None` when there is no short list.
     prefixes: Option<Vec<Vec<u8>>>,
+    /// The literals every match contains ([`prefilter::requirements`]).
+    required: Vec<prefilter::Factor>,
     /// What the load-time parse leaves for the compile, until the compile takes it.
     parsed: Mutex<Option<Parsed>>,
     regex: OnceLock<Compiled>,
+    /// Left out of a compile in the background ([`Pattern::defer`]).
+    deferred: AtomicBool,
 }
 
 /// A parse kept for the compile.
@@ -67,37 +77,57 @@ enum Parsed {
 }
 
 /// What a load-time parse gives: the parse kept for the compile, the group names, and the
-/// prefilter's literals.
-type Read = (Parsed, Vec<Option<String>>, Option<Vec<Vec<u8>>>);
+/// prefilter's literals (prefixes and requirements).
+type Read = (Parsed, Vec<Option<String>>, Literals);
+
+/// A pattern's literal prefixes and requirements, for [`crate::prefilter`].
+type Literals = (Option<Vec<Vec<u8>>>, Vec<prefilter::Factor>);
+
+fn literals(hir: &Hir, prefiltered: bool) -> Literals {
+    if prefiltered {
+        (prefilter::prefixes(hir), prefilter::requirements(hir))
+    } else {
+        (None, Vec::new())
+    }
+}
 
 /// Parse and translate `source` (the translation finds the errors parsing does not: unknown
 /// classes, invalid UTF-8). The group names and the prefilter's literals come from a
 /// case-sensitive translation: the prefilter ignores ASCII case itself, and letters folded into
 /// classes would multiply its literals.
-fn read(source: &str, case_insensitive: bool) -> Result<Read, String> {
+fn read(source: &str, case_insensitive: bool, prefiltered: bool) -> Result<Read, String> {
     let parse = || {
         ast::parse::Parser::new()
             .parse(source)
             .map_err(|e| reason(&e))
     };
     let translate = |ast: &Ast| {
-        hir::translate::Translator::new()
+        hir::translate::TranslatorBuilder::new()
+            .utf8(false)
+            .build()
             .translate(source, ast)
             .map_err(|e| reason(&e))
     };
     let mut ast = parse()?;
+    bytewise_classes(&mut ast);
     if case_insensitive && lowercase_ascii(&mut ast) {
         let hir = translate(&ast)?;
-        let (names, prefixes) = (group_names(&hir), prefilter::prefixes(&hir));
-        return Ok((Parsed::Lowercase(hir), names, prefixes));
+        let (names, literals) = (group_names(&hir), literals(&hir, prefiltered));
+        return Ok((Parsed::Lowercase(hir), names, literals));
     }
     // The tree may be half lowercased: parse again.
-    let ast = if case_insensitive { parse()? } else { ast };
+    let ast = if case_insensitive {
+        let mut ast = parse()?;
+        bytewise_classes(&mut ast);
+        ast
+    } else {
+        ast
+    };
     let hir = translate(&ast)?;
     Ok((
         Parsed::Ast(ast),
         group_names(&hir),
-        prefilter::prefixes(&hir),
+        literals(&hir, prefiltered),
     ))
 }
 
@@ -116,35 +146,32 @@ struct Compiled {
 impl Pattern {
     /// Parse `source`; the error is the parser's one-line reason.
     pub fn new(source: String, case_insensitive: bool) -> Result<Pattern, String> {
-        Self::parse(source, case_insensitive, true)
-    }
-
-    /// [`Pattern::new`] for a pattern run only on text where a [`crate::prefilter::Prefilter`]
-    /// found one of its [`Pattern::prefixes`]: it builds no literal prefilter of its own.
-    pub fn new_prefiltered(source: String, case_insensitive: bool) -> Result<Pattern, String> {
         Self::parse(source, case_insensitive, false)
     }
 
-    fn parse(
-        source: String,
-        case_insensitive: bool,
-        own_prefilter: bool,
-    ) -> Result<Pattern, String> {
+    /// [`Pattern::new`] for a pattern run only on text where a [`crate::prefilter::Prefilter`]
+    /// found its [`Pattern::literals`], which are extracted for it.
+    pub fn new_prefiltered(source: String, case_insensitive: bool) -> Result<Pattern, String> {
+        Self::parse(source, case_insensitive, true)
+    }
+
+    fn parse(source: String, case_insensitive: bool, prefiltered: bool) -> Result<Pattern, String> {
         if source.len() > MAX_PATTERN_BYTES {
             return Err(format!(
                 "the pattern is {} bytes long (placeholders expanded), more than the {MAX_PATTERN_BYTES} a pattern may be",
                 source.len()
             ));
         }
-        let (parsed, names, prefixes) = read(&source, case_insensitive)?;
+        let (parsed, names, (prefixes, required)) = read(&source, case_insensitive, prefiltered)?;
         Ok(Pattern(Arc::new(Inner {
             prefixes,
+            required,
             source,
             case_insensitive,
-            own_prefilter,
             names,
             parsed: Mutex::new(Some(parsed)),
             regex: OnceLock::new(),
+            deferred: AtomicBool::new(false),
         })))
     }
 
@@ -161,6 +188,11 @@ impl Pattern {
     /// The literals every match starts with (lowercase), for the prefilter.
     pub fn prefixes(&self) -> Option<&[Vec<u8>]> {
         self.0.prefixes.as_deref()
+    }
+
+    /// The prefilter's literals: the prefixes, and what every match contains.
+    pub fn literals(&self) -> (Option<&[Vec<u8>]>, &[prefilter::Factor]) {
+        (self.prefixes(), &self.0.required)
     }
 
     /// Compile now, saying why it failed: a parsed pattern can still be too large.
@@ -184,6 +216,12 @@ impl Pattern {
         })
     }
 
+    /// Leave it out of [`compile_in_background`] (the text to be searched cannot match it): it
+    /// still compiles when it is used.
+    pub fn defer(&self) {
+        self.0.deferred.store(true, Ordering::Relaxed);
+    }
+
     /// Whether it is compiled already.
     pub fn is_compiled(&self) -> bool {
         self.0.regex.get().is_some()
@@ -199,13 +237,14 @@ impl Pattern {
         // Taken by a compile on another thread (`compile` racing the background): parse again.
         let parsed = match kept {
             Some(p) => p,
-            None => read(&self.0.source, self.0.case_insensitive)?.0,
+            None => read(&self.0.source, self.0.case_insensitive, false)?.0,
         };
         let (hir, lowercase) = match parsed {
             Parsed::Lowercase(hir) => (hir, true),
             Parsed::Ast(ast) => {
                 let hir = hir::translate::TranslatorBuilder::new()
                     .case_insensitive(self.0.case_insensitive)
+                    .utf8(false)
                     .build()
                     .translate(&self.0.source, &ast)
                     .map_err(|e| reason(&e))?;
@@ -215,7 +254,7 @@ impl Pattern {
         let re = meta::Builder::new()
             .configure(
                 meta::Config::new()
-                    .auto_prefilter(self.0.own_prefilter)
+                    .auto_prefilter(false)
                     // A full DFA is built only for small patterns, and cost more to build than
                     // it saved over the lazy one on sentences.
                     .dfa(false)
@@ -277,6 +316,70 @@ impl Pattern {
             .collect();
         found.into_iter()
     }
+}
+
+/// Make every class over ASCII alone match bytes: `.`, the Perl classes (`\s`, `\S`, `\d`,
+/// `\w`, ...) and bracketed classes whose members are all ASCII, negated or not, are wrapped in
+/// `(?-u:...)`. Classes that name a non-ASCII character or a Unicode property keep matching
+/// characters.
+fn bytewise_classes(ast: &mut Ast) {
+    match ast {
+        Ast::Dot(_) | Ast::ClassPerl(_) => without_unicode(ast),
+        Ast::ClassBracketed(b) if ascii_set(&b.kind) => without_unicode(ast),
+        Ast::Repetition(r) => bytewise_classes(&mut r.ast),
+        Ast::Group(g) => bytewise_classes(&mut g.ast),
+        Ast::Alternation(a) => a.asts.iter_mut().for_each(bytewise_classes),
+        Ast::Concat(c) => c.asts.iter_mut().for_each(bytewise_classes),
+        Ast::Empty(_)
+        | Ast::Flags(_)
+        | Ast::Literal(_)
+        | Ast::Assertion(_)
+        | Ast::ClassUnicode(_)
+        | Ast::ClassBracketed(_) => {}
+    }
+}
+
+/// Whether a bracketed class names only ASCII characters (and Perl classes).
+fn ascii_set(set: &ast::ClassSet) -> bool {
+    fn item(i: &ast::ClassSetItem) -> bool {
+        match i {
+            ast::ClassSetItem::Empty(_) | ast::ClassSetItem::Perl(_) => true,
+            ast::ClassSetItem::Ascii(_) => true,
+            ast::ClassSetItem::Literal(l) => l.c.is_ascii(),
+            ast::ClassSetItem::Range(r) => r.end.c.is_ascii(),
+            ast::ClassSetItem::Bracketed(b) => ascii_set(&b.kind),
+            ast::ClassSetItem::Union(u) => u.items.iter().all(item),
+            ast::ClassSetItem::Unicode(_) => false,
+        }
+    }
+    match set {
+        ast::ClassSet::Item(i) => item(i),
+        ast::ClassSet::BinaryOp(op) => ascii_set(&op.lhs) && ascii_set(&op.rhs),
+    }
+}
+
+/// Wrap a node in `(?-u:...)`.
+fn without_unicode(ast: &mut Ast) {
+    let span = *ast.span();
+    let inner = std::mem::replace(ast, Ast::empty(span));
+    let flags = ast::Flags {
+        span,
+        items: vec![
+            ast::FlagsItem {
+                span,
+                kind: ast::FlagsItemKind::Negation,
+            },
+            ast::FlagsItem {
+                span,
+                kind: ast::FlagsItemKind::Flag(ast::Flag::Unicode),
+            },
+        ],
+    };
+    *ast = Ast::group(ast::Group {
+        span,
+        kind: ast::GroupKind::NonCapturing(flags),
+        ast: Box::new(inner),
+    });
 }
 
 /// Make a case-insensitive pattern match text with lowercased ASCII letters, case-sensitively:
@@ -394,12 +497,18 @@ pub struct Match<'h> {
 }
 
 impl<'h> Match<'h> {
+    /// The match at `r`, widened to whole characters (a class matched bytewise can begin or end
+    /// inside one; see [`bytewise_classes`]).
     fn new(text: &'h str, r: Range<usize>) -> Self {
-        Match {
-            text,
-            start: r.start,
-            end: r.end,
+        let mut start = r.start.min(text.len());
+        while !text.is_char_boundary(start) {
+            start -= 1;
         }
+        let mut end = r.end.clamp(start, text.len());
+        while !text.is_char_boundary(end) {
+            end += 1;
+        }
+        Match { text, start, end }
     }
 
     pub fn start(&self) -> usize {
@@ -422,8 +531,7 @@ impl<'h> Match<'h> {
         self.start == self.end
     }
 
-    /// The matched text (empty if the match does not fall on character boundaries, which the
-    /// engine never gives for text searched as UTF-8).
+    /// The matched text.
     pub fn as_str(&self) -> &'h str {
         self.text.get(self.range()).unwrap_or("")
     }
@@ -463,21 +571,32 @@ impl<'h> Captures<'h> {
     /// Append `replacement` to `dst` with `$1`, `$name` and `${name}` replaced by the groups'
     /// text (`$$` is a `$`), as [`regex::Captures::expand`] does.
     pub fn expand(&self, replacement: &str, dst: &mut String) {
-        self.slots
-            .interpolate_string_into(self.text, replacement, dst);
+        regex_automata::util::interpolate::string(
+            replacement,
+            |i, dst| dst.push_str(self.get(i).map_or("", |m| m.as_str())),
+            |name| {
+                self.slots
+                    .group_info()
+                    .to_index(self.slots.pattern()?, name)
+            },
+            dst,
+        );
     }
 }
 
 /// Compile `patterns` on a thread of their own, in order, while the caller goes on: a pattern the
-/// caller needs first is compiled by the caller (or waited for, if this thread is at it). On two
-/// cores this halves the time to first use every pattern. The thread is not joined: at the end of
-/// the run it is simply stopped with the process.
+/// caller needs first is compiled by the caller (or waited for, if this thread is at it), and one
+/// [deferred](Pattern::defer) by then is left out. On two cores this halves the time to first use
+/// every pattern. The thread is not joined: at the end of the run it is simply stopped with the
+/// process.
 pub fn compile_in_background(patterns: Vec<Pattern>) {
     let _ = std::thread::Builder::new()
         .name("compile-patterns".into())
         .spawn(move || {
             for p in &patterns {
-                p.compiled();
+                if !p.0.deferred.load(Ordering::Relaxed) {
+                    p.compiled();
+                }
             }
         });
 }
@@ -602,6 +721,29 @@ mod tests {
                 }))
             );
         }
+    }
+
+    /// Classes over ASCII match bytes, yet every match and group covers whole characters, and
+    /// a class naming a non-ASCII character still matches characters.
+    #[test]
+    fn bytewise_classes_never_split_a_character() {
+        let p = Pattern::new(r"from (?P<w>[^.;]{0,20}?) to|(?P<x>.)é".to_string(), true).unwrap();
+        let text = "From Côte d'Ivoire to Niger; ñé.";
+        let c = p.captures(text).unwrap();
+        assert_eq!(c.name("w").unwrap().as_str(), "Côte d'Ivoire");
+        let c = p.captures_iter(text).nth(1).unwrap();
+        assert_eq!(c.get(0).unwrap().as_str(), "ñé");
+        assert_eq!(c.name("x").unwrap().as_str(), "ñ");
+        let quoted = "a “€5” ñ";
+        for m in Pattern::new(r"\S{2}".to_string(), true)
+            .unwrap()
+            .find_iter(quoted)
+        {
+            assert!(quoted.is_char_boundary(m.start()) && quoted.is_char_boundary(m.end()));
+            assert!(!m.as_str().is_empty(), "{m:?}");
+        }
+        let dashes = Pattern::new("[–—-]".to_string(), true).unwrap();
+        assert_eq!(dashes.find("a — b").map(|m| m.as_str()), Some("—"));
     }
 
     #[test]

@@ -9,77 +9,143 @@
 //! figure, a class or a repetition) is always run.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use indexmap::IndexSet;
 use regex_syntax::hir::literal::{ExtractKind, Extractor};
-use regex_syntax::hir::Hir;
+use regex_syntax::hir::{Hir, HirKind};
+
+/// Literals one of which every match of a pattern contains (lowercased): one of its
+/// [`requirements`].
+pub type Factor = Vec<Vec<u8>>;
 
 /// Candidate patterns for a text, by index in the list the prefilter was built from.
 #[derive(Debug)]
 pub struct Prefilter {
     ac: Option<AhoCorasick>,
-    /// For each literal of `ac`, the patterns it starts.
-    owners: Vec<usize>,
-    /// Patterns that are run whatever the text.
-    always: Vec<usize>,
-    len: usize,
+    /// For each pattern, the literals (indices into `ac`) one of which it starts with; `None`:
+    /// it may start anywhere.
+    prefixes: Vec<Option<Vec<usize>>>,
+    /// For each pattern, its requirements as literal indices: one of each must occur.
+    required: Vec<Vec<Vec<usize>>>,
+    literals: usize,
 }
 
 /// Literals shorter than this make a poor filter; such a pattern is always run.
 const MIN_LITERAL: usize = 3;
 /// How much of each prefix is searched for.
 const KEEP_BYTES: usize = 8;
+/// The requirements kept for one pattern (the most selective).
+const MAX_FACTORS: usize = 4;
+/// An alternation of more literals than this is no requirement.
+const MAX_ALTERNATIVES: usize = 32;
 
 impl Prefilter {
-    /// Build from each pattern's literal prefixes ([`prefixes`]; `None`: always run), matched
-    /// ignoring ASCII case.
-    pub fn new<'a>(patterns: impl IntoIterator<Item = Option<&'a [Vec<u8>]>>) -> Prefilter {
-        let mut literals: Vec<&[u8]> = Vec::new();
-        let mut owners = Vec::new();
-        let mut always = Vec::new();
-        let mut len = 0;
-        for (i, p) in patterns.into_iter().enumerate() {
-            len = i + 1;
-            match p {
-                Some(lits) => {
-                    for l in lits {
-                        literals.push(l);
-                        owners.push(i);
-                    }
-                }
-                None => always.push(i),
-            }
+    /// Build from each pattern's literal prefixes ([`prefixes`]; `None`: it may start anywhere)
+    /// and its [`requirements`], matched ignoring ASCII case.
+    pub fn new<'a>(
+        patterns: impl IntoIterator<Item = (Option<&'a [Vec<u8>]>, &'a [Factor])>,
+    ) -> Prefilter {
+        let mut literals: IndexSet<&[u8]> = IndexSet::new();
+        let mut id = |l: &'a [u8]| literals.insert_full(l).0;
+        let mut prefixes = Vec::new();
+        let mut required = Vec::new();
+        for (starts, factors) in patterns {
+            prefixes.push(starts.map(|lits| lits.iter().map(|l| id(l)).collect()));
+            required.push(
+                factors
+                    .iter()
+                    .map(|f| f.iter().map(|l| id(l)).collect())
+                    .collect(),
+            );
         }
         let ac = AhoCorasickBuilder::new()
             .ascii_case_insensitive(true)
             .match_kind(MatchKind::Standard)
             .build(&literals)
             .ok();
-        if ac.is_none() {
-            // Without the automaton every pattern is a candidate.
-            always = (0..len).collect();
-            owners.clear();
-        }
         Prefilter {
+            literals: literals.len(),
             ac,
-            owners,
-            always,
-            len,
+            prefixes,
+            required,
         }
     }
 
-    /// Which patterns can match somewhere in `text`.
+    /// Which patterns can match somewhere in `text`: those whose prefix occurs (or that have
+    /// none) and that find each of their requirements.
     pub fn candidates(&self, text: &str) -> Vec<bool> {
-        let mut out = vec![false; self.len];
-        for &i in &self.always {
-            out[i] = true;
-        }
-        if let Some(ac) = &self.ac {
-            for m in ac.find_overlapping_iter(text) {
-                if let Some(&owner) = self.owners.get(m.pattern().as_usize()) {
-                    out[owner] = true;
-                }
+        let Some(ac) = &self.ac else {
+            // Without the automaton every pattern is a candidate.
+            return vec![true; self.prefixes.len()];
+        };
+        let mut found = vec![false; self.literals];
+        for m in ac.find_overlapping_iter(text) {
+            if let Some(f) = found.get_mut(m.pattern().as_usize()) {
+                *f = true;
             }
         }
-        out
+        let any = |ids: &[usize]| ids.iter().any(|&i| found.get(i).copied().unwrap_or(true));
+        self.prefixes
+            .iter()
+            .zip(&self.required)
+            .map(|(starts, factors)| {
+                starts.as_deref().is_none_or(any) && factors.iter().all(|f| any(f))
+            })
+            .collect()
+    }
+}
+
+/// What every match of a parsed pattern contains: a few [`Factor`]s (sets of literals, one of
+/// each set in every match), the most selective first. The literals are those of the pattern as
+/// written, ASCII only and lowercased (the automaton ignores ASCII case); a part that can be
+/// absent (`?`, `*`, `{0,n}`), an alternation with a branch that requires nothing, and literals
+/// shorter than three bytes or outside ASCII (which Unicode case folding could match otherwise)
+/// require nothing. So a text without one of them cannot match.
+pub fn requirements(hir: &Hir) -> Vec<Factor> {
+    let mut all = required(hir);
+    for f in &mut all {
+        f.sort();
+        f.dedup();
+    }
+    all.sort_by_key(|f| {
+        let shortest = f.iter().map(Vec::len).min().unwrap_or(0);
+        (std::cmp::Reverse(shortest), f.len())
+    });
+    all.dedup();
+    all.truncate(MAX_FACTORS);
+    all
+}
+
+fn required(hir: &Hir) -> Vec<Factor> {
+    match hir.kind() {
+        HirKind::Literal(lit) => {
+            let bytes = &lit.0;
+            if bytes.len() >= MIN_LITERAL && bytes.is_ascii() {
+                vec![vec![bytes.to_ascii_lowercase()]]
+            } else {
+                Vec::new()
+            }
+        }
+        HirKind::Capture(c) => required(&c.sub),
+        HirKind::Repetition(r) if r.min >= 1 => required(&r.sub),
+        HirKind::Concat(subs) => subs.iter().flat_map(required).collect(),
+        HirKind::Alternation(subs) => {
+            let mut factor: Factor = Vec::new();
+            for sub in subs {
+                // The branch's most selective requirement stands for it.
+                match requirements(sub).into_iter().next() {
+                    Some(best) => factor.extend(best),
+                    None => return Vec::new(),
+                }
+            }
+            if factor.len() > MAX_ALTERNATIVES {
+                Vec::new()
+            } else {
+                vec![factor]
+            }
+        }
+        HirKind::Empty | HirKind::Class(_) | HirKind::Look(_) | HirKind::Repetition(_) => {
+            Vec::new()
+        }
     }
 }
 
@@ -110,11 +176,15 @@ mod tests {
     use super::*;
 
     fn filter(patterns: &[&str]) -> Prefilter {
-        let parsed: Vec<Option<Vec<Vec<u8>>>> = patterns
+        type Literals = (Option<Vec<Vec<u8>>>, Vec<Factor>);
+        let parsed: Vec<Literals> = patterns
             .iter()
-            .map(|p| prefixes(&regex_syntax::parse(p).unwrap()))
+            .map(|p| {
+                let hir = regex_syntax::parse(p).unwrap();
+                (prefixes(&hir), requirements(&hir))
+            })
             .collect();
-        Prefilter::new(parsed.iter().map(Option::as_deref))
+        Prefilter::new(parsed.iter().map(|(p, r)| (p.as_deref(), r.as_slice())))
     }
 
     #[test]
@@ -125,9 +195,10 @@ mod tests {
             r"(?P<n>\d+) victims",
             r"(?:the )?hotline",
         ]);
+        // The third starts with a figure but requires " victims", which is not there.
         assert_eq!(
             f.candidates("The government Did Not approve SOPs."),
-            vec![true, false, true, false]
+            vec![true, false, false, false]
         );
         assert_eq!(
             f.candidates("It identified 4 victims and ran the hotline."),
@@ -136,17 +207,64 @@ mod tests {
     }
 
     #[test]
+    fn a_pattern_is_no_candidate_where_a_literal_it_requires_is_absent() {
+        let f = filter(&[
+            r"(?-u:\b)did not report whether[^.;]{0,80}?(?:child|forced) labor",
+            r"(?P<n>\d+) (?:potential )?victims?",
+            r"(?:shelters?|centers?) (?:for )?(?:\w+ )?victims|hotline",
+        ]);
+        assert_eq!(
+            f.candidates("It did not report whether it trained judges."),
+            vec![false, false, false]
+        );
+        assert_eq!(
+            f.candidates("It did not report whether officials used FORCED LABOR; 4 victims."),
+            vec![true, true, false]
+        );
+        assert_eq!(
+            f.candidates("Centers for children and a hotline."),
+            vec![false, false, true]
+        );
+    }
+
+    #[test]
+    fn requirements_are_what_every_branch_holds() {
+        let req = |p: &str| requirements(&regex_syntax::parse(p).unwrap());
+        let words = |f: &[Vec<u8>]| {
+            f.iter()
+                .map(|l| String::from_utf8_lossy(l).into_owned())
+                .collect::<Vec<_>>()
+        };
+        let r = req(r"(?:child|forced) labor|labor (?:laws|code)");
+        assert_eq!(r.len(), 1);
+        assert_eq!(words(&r[0]), [" labor", "labor "]);
+        // An optional part, a branch of short words, and a non-ASCII literal require nothing.
+        assert!(req(r"(?:the )?hotline?")
+            .iter()
+            .all(|f| words(f) != ["the "]));
+        assert!(req(r"(?:a|an) plan")
+            .iter()
+            .all(|f| !words(f).contains(&"a".into())));
+        assert!(req(r"Côte").is_empty());
+    }
+
+    #[test]
     fn a_candidate_set_never_misses_a_match() {
         let patterns = [
             r"(?-u:\b)(?:made no|did not make) efforts? to reduce",
             r"(?-u:\b)(?:the )?(?:government|authorities) (?:\w+ly )?(?:increased|decreased)",
             r"(?-u:\b)penalt(?:y|ies) of (\d+) years",
+            r"(?:identified|referred) [^.;]{0,40}?(?:victims|survivors) (?:of|in) (?:forced|sex)",
+            r"(?P<n>\d+) (?:potential )?victims?|hotline",
         ];
         let f = filter(&patterns);
         for text in [
             "The Government made no efforts to reduce demand.",
             "Authorities significantly decreased efforts.",
             "It prescribed PENALTIES OF 12 years.",
+            "Police Identified 40 potential VICTIMS of sex trafficking.",
+            "It referred nine survivors in forced labor; no hotline.",
+            "3 victims",
         ] {
             let c = f.candidates(text);
             for (i, p) in patterns.iter().enumerate() {

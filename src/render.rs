@@ -7,9 +7,16 @@ use std::ops::Range;
 use tera::{Context, Kwargs, State, Tera, TeraResult, Value};
 
 /// Compiled finding and recommendation texts, one template per rule text.
+///
+/// Tera checks every template it holds each time one is added, so the texts are each checked
+/// alone as they are added ([`TextTemplates::add`], on a scratch instance that holds only that
+/// one) and compiled together at the end ([`TextTemplates::finish`]): adding hundreds of texts
+/// one by one was most of loading the rules.
 #[derive(Debug)]
 pub struct TextTemplates {
     tera: Tera,
+    scratch: Tera,
+    pending: Vec<(String, String)>,
 }
 
 impl Default for TextTemplates {
@@ -18,28 +25,54 @@ impl Default for TextTemplates {
     }
 }
 
+/// The one template the scratch instance holds.
+const SCRATCH: &str = "(text being checked)";
+
 impl TextTemplates {
     pub fn new() -> Self {
         let mut tera = Tera::new();
         register_filters(&mut tera);
-        Self { tera }
+        let mut scratch = Tera::new();
+        register_filters(&mut scratch);
+        Self {
+            tera,
+            scratch,
+            pending: Vec::new(),
+        }
     }
 
-    /// Compile a text; returns the dotted variables it reads (`facts.prosecution.convictions.value`),
-    /// or the error message with its byte span inside the text.
+    /// Check a text; returns the dotted variables it reads (`facts.prosecution.convictions.value`),
+    /// or the error message with its byte span inside the text. It is compiled with the others
+    /// by [`TextTemplates::finish`].
     pub fn add(
         &mut self,
         name: &str,
         text: &str,
     ) -> Result<Vec<String>, (String, Option<Range<usize>>)> {
-        self.tera
-            .add_raw_template(name, text)
+        self.scratch
+            .add_raw_template(SCRATCH, text)
             .map_err(|e| describe_error(&e))?;
+        self.pending.push((name.to_string(), text.to_string()));
         Ok(dotted_variables(text))
+    }
+
+    /// Compile every text added; each was checked alone, so this fails only on what holds
+    /// between texts.
+    pub fn finish(&mut self) -> Result<(), String> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        self.tera
+            .add_raw_templates(pending)
+            .map_err(|e| describe_error(&e).0)
     }
 
     /// Render a compiled text with a context.
     pub fn render(&self, name: &str, context: &Context) -> Result<String, String> {
+        if !self.pending.is_empty() {
+            return Err("the texts were checked but not compiled (`finish`)".to_string());
+        }
         self.tera
             .render(name, context)
             .map_err(|e| describe_error(&e).0)
@@ -852,6 +885,7 @@ mod tests {
     fn money_filter_renders_usd_in_parentheses() {
         let mut t = TextTemplates::new();
         t.add("m", "{{ m | money }}").unwrap();
+        t.finish().unwrap();
         let mut ctx = Context::new();
         ctx.insert(
             "m",
@@ -867,6 +901,7 @@ mod tests {
     fn undefined_variable_is_an_error_not_empty() {
         let mut t = TextTemplates::new();
         t.add("u", "x{{ nope.value }}y").unwrap();
+        t.finish().unwrap();
         assert!(t.render("u", &Context::new()).is_err());
     }
 

@@ -340,12 +340,34 @@ pub fn load<T: DeserializeOwned>(
         .at(file, 0..0)
         .with_help("see `tiercheck schema` for what the file must contain")]);
     }
-    let spans = index(file)?;
-    match serde_yaml::from_str::<T>(&file.text) {
+    // A large file (the claims, the criteria) is indexed on a thread of its own while serde
+    // reads it: serde has limits of its own on nesting and aliases, and the index's problems,
+    // when there are any, are reported in place of serde's.
+    let (spans, value) = if file.text.len() >= PARALLEL_BYTES {
+        std::thread::scope(|scope| {
+            let spans = scope.spawn(|| index(file));
+            let value = serde_yaml::from_str::<T>(&file.text);
+            let spans = spans.join().unwrap_or_else(|_| {
+                Err(vec![Diagnostic::error(
+                    "internal-error",
+                    format!("indexing `{}` stopped unexpectedly", file.name),
+                )])
+            });
+            (spans, value)
+        })
+    } else {
+        let spans = index(file)?;
+        (Ok(spans), serde_yaml::from_str::<T>(&file.text))
+    };
+    let spans = spans?;
+    match value {
         Ok(value) => Ok((value, spans)),
         Err(e) => Err(vec![serde_error(file, &spans, &e)]),
     }
 }
+
+/// Files at least this large are indexed and deserialized side by side ([`load`]).
+const PARALLEL_BYTES: usize = 32 * 1024;
 
 /// Parse a document into a generic value (for files whose shape the catalog decides).
 pub fn load_value(

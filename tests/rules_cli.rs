@@ -793,6 +793,10 @@ fn wait_for(
     deadline: Instant,
     want: impl Fn(&str) -> bool,
 ) -> bool {
+    // stdout and stderr arrive through two pipes, in either order: a line already seen counts.
+    if seen.iter().any(|l| want(l)) {
+        return true;
+    }
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match rx.recv_timeout(left) {
             Ok(line) => {

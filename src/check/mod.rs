@@ -98,22 +98,33 @@ impl CheckRules {
             need(style::STYLE_FILE),
             need(docs::DOCS_FILE),
         );
-        let claims = match claims_f {
-            Ok(f) if now => ClaimRules::load_compiled(&f, &tier_ids)
-                .map_err(|mut d| problems.append(&mut d))
-                .ok(),
-            Ok(f) => ClaimRules::load(&f, &tier_ids)
-                .map_err(|mut d| problems.append(&mut d))
-                .ok(),
+        // The language codes' docs load beside the claims (the largest file).
+        let (claims, docs) = std::thread::scope(|scope| {
+            let docs = scope.spawn(|| docs_f.map(|f| CheckDocs::load(&f)));
+            let claims = claims_f.map(|f| {
+                if now {
+                    ClaimRules::load_compiled(&f, &tier_ids)
+                } else {
+                    ClaimRules::load(&f, &tier_ids)
+                }
+            });
+            let docs = docs.join().unwrap_or_else(|_| {
+                Ok(Err(vec![Diagnostic::error(
+                    "internal-error",
+                    "loading the check rules' docs stopped unexpectedly",
+                )]))
+            });
+            (claims, docs)
+        });
+        let claims = match claims {
+            Ok(loaded) => loaded.map_err(|mut d| problems.append(&mut d)).ok(),
             Err(d) => {
                 problems.push(d);
                 None
             }
         };
-        let docs = match docs_f {
-            Ok(f) => CheckDocs::load(&f)
-                .map_err(|mut d| problems.append(&mut d))
-                .ok(),
+        let docs = match docs {
+            Ok(loaded) => loaded.map_err(|mut d| problems.append(&mut d)).ok(),
             Err(d) => {
                 problems.push(d);
                 None

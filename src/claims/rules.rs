@@ -691,6 +691,121 @@ fn statement_type_problem(
     })
 }
 
+/// What a [`PatternJobs`] thread gives back: the patterns, their prefilter, the problems, every
+/// pattern made, and the YAML list it was handed.
+type Job<P, Y> = (Vec<P>, Prefilter, Vec<Diagnostic>, Vec<Pattern>, Vec<Y>);
+
+/// Lists of patterns checked on threads of their own while the rest of a file loads.
+struct PatternJobs<'a> {
+    file: &'a Arc<SourceFile>,
+    spans: &'a SpanIndex,
+    placeholders: &'a [(&'static str, String)],
+    now: bool,
+}
+
+/// The patterns a [`PatternJobs`] list holds.
+trait Prefiltered {
+    fn pattern(&self) -> &Pattern;
+}
+
+impl Prefiltered for CountPattern {
+    fn pattern(&self) -> &Pattern {
+        &self.re
+    }
+}
+
+impl Prefiltered for StatementPattern {
+    fn pattern(&self) -> &Pattern {
+        &self.re
+    }
+}
+
+impl PatternJobs<'_> {
+    /// Check `list` with `compile` on a thread of its own, and build its prefilter.
+    fn spawn<P, Y>(
+        &self,
+        list: Vec<Y>,
+        compile: fn(&mut PatternCompiler<'_>, &[Y], &SpanIndex) -> Vec<P>,
+    ) -> std::thread::JoinHandle<Job<P, Y>>
+    where
+        P: Prefiltered + Send + 'static,
+        Y: Send + 'static,
+    {
+        let (file, spans) = (Arc::clone(self.file), self.spans.clone());
+        let (placeholders, now) = (self.placeholders.to_vec(), self.now);
+        std::thread::spawn(move || {
+            let mut c = PatternCompiler::new(&file, &spans, &placeholders).compiling_now(now);
+            let made = compile(&mut c, &list, &spans);
+            let filter = Prefilter::new(made.iter().map(|p| p.pattern().literals()));
+            (made, filter, c.problems, c.made, list)
+        })
+    }
+
+    /// Wait for a job; its problems and patterns join `c`'s.
+    fn join<P, Y>(
+        &self,
+        job: std::thread::JoinHandle<Job<P, Y>>,
+        what: &str,
+        c: &mut PatternCompiler<'_>,
+    ) -> Result<(Vec<P>, Prefilter, Vec<Y>), Vec<Diagnostic>> {
+        let (made, filter, problems, patterns, list) = job.join().map_err(|_| {
+            vec![Diagnostic::error(
+                "internal-error",
+                format!("compiling the {what} patterns stopped unexpectedly"),
+            )
+            .at(self.file, 0..0)]
+        })?;
+        c.problems.extend(problems);
+        c.made.extend(patterns);
+        Ok((made, filter, list))
+    }
+}
+
+/// The count patterns (`counts`), checked.
+fn compile_counts(c: &mut PatternCompiler<'_>, list: &[CountYaml]) -> Vec<CountPattern> {
+    list.iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let path = format!("counts[{i}].pattern");
+            let re = c.compile_prefiltered(&path, &p.pattern)?;
+            let mut facts: Vec<String> = p.fact.iter().cloned().collect();
+            facts.extend(p.facts.iter().cloned());
+            if facts.is_empty() != p.ignore {
+                if p.ignore {
+                    c.error(
+                        &format!("counts[{i}]"),
+                        "a count pattern with `ignore: true` names a fact".to_string(),
+                        "remove `fact`/`facts`: an ignored figure is read into no fact",
+                    );
+                    return None;
+                }
+                c.error(
+                    &format!("counts[{i}]"),
+                    "a count pattern names no fact".to_string(),
+                    "add `fact: group.name` (or `facts: [...]`)",
+                );
+                return None;
+            }
+            let has_n = re.capture_names().flatten().any(|n| n == "n");
+            if !has_n && p.value.is_none() && !p.same_as_previous {
+                c.error(
+                    &format!("counts[{i}]"),
+                    "a count pattern reads no figure".to_string(),
+                    "add a `(?P<n>{number})` group, `value:` or `same_as_previous: true`",
+                );
+                return None;
+            }
+            Some(CountPattern {
+                facts,
+                re,
+                value: p.value,
+                same_as_previous: p.same_as_previous,
+                sections: p.sections.clone(),
+            })
+        })
+        .collect()
+}
+
 fn compile_statements(
     c: &mut PatternCompiler<'_>,
     list: &[StatementYaml],
@@ -838,6 +953,24 @@ fn compile_history(
 }
 
 impl ClaimRules {
+    /// Defer the count and statement patterns that `text` cannot match anywhere (their
+    /// [prefilter](Prefilter) finds none of their prefixes, or misses a literal they require),
+    /// so that a compile in the background leaves them out: for a run over one draft.
+    pub fn defer_absent(&self, text: &str) {
+        let counts = self.counts.iter().map(|p| &p.re);
+        let statements = self.statements.iter().map(|p| &p.re);
+        let candidates = self
+            .count_filter
+            .candidates(text)
+            .into_iter()
+            .chain(self.statement_filter.candidates(text));
+        for (re, candidate) in counts.chain(statements).zip(candidates) {
+            if !candidate {
+                re.defer();
+            }
+        }
+    }
+
     /// Load and compile `claims.yaml`. `tier_ids` are the ids of ruleset.yaml (every tier phrase
     /// must map to one of them); an empty list skips that check.
     pub fn load(
@@ -916,18 +1049,20 @@ impl ClaimRules {
             ("month", month),
             ("currency", currency),
         ];
-        // The statements are most of the patterns: they compile on a thread of their own while
-        // the rest compile here.
-        let statements_job = {
-            let (file, spans, placeholders) = (file.clone(), spans.clone(), placeholders.clone());
-            let list = std::mem::take(&mut y.statements);
-            std::thread::spawn(move || {
-                let mut c = PatternCompiler::new(&file, &spans, &placeholders).compiling_now(now);
-                let statements = compile_statements(&mut c, &list, &spans);
-                let filter = Prefilter::new(statements.iter().map(|p| p.re.prefixes()));
-                (statements, filter, c.problems, c.made, list)
-            })
+        // The statements are most of the patterns, and the counts many of the rest: each are
+        // checked on a thread of their own while the rest are checked here.
+        let jobs = PatternJobs {
+            file,
+            spans: &spans,
+            placeholders: &placeholders,
+            now,
         };
+        let statements_job = jobs.spawn(std::mem::take(&mut y.statements), |c, list, spans| {
+            compile_statements(c, list, spans)
+        });
+        let counts_job = jobs.spawn(std::mem::take(&mut y.counts), |c, list, _| {
+            compile_counts(c, list)
+        });
         let mut c = PatternCompiler::new(file, &spans, &placeholders).compiling_now(now);
 
         let report_title = c.compile("report_title", &y.report_title);
@@ -1006,49 +1141,6 @@ impl ClaimRules {
         let movement_years = c.compile("movement_years", &y.movement_years);
         let waiver = c.compile("waiver", &y.waiver);
         let opener = c.compile("openers.pattern", &y.openers.pattern);
-        let counts: Vec<CountPattern> = y
-            .counts
-            .iter()
-            .enumerate()
-            .filter_map(|(i, p)| {
-                let path = format!("counts[{i}].pattern");
-                let re = c.compile_prefiltered(&path, &p.pattern)?;
-                let mut facts: Vec<String> = p.fact.iter().cloned().collect();
-                facts.extend(p.facts.iter().cloned());
-                if facts.is_empty() != p.ignore {
-                    if p.ignore {
-                        c.error(
-                            &format!("counts[{i}]"),
-                            "a count pattern with `ignore: true` names a fact".to_string(),
-                            "remove `fact`/`facts`: an ignored figure is read into no fact",
-                        );
-                        return None;
-                    }
-                    c.error(
-                        &format!("counts[{i}]"),
-                        "a count pattern names no fact".to_string(),
-                        "add `fact: group.name` (or `facts: [...]`)",
-                    );
-                    return None;
-                }
-                let has_n = re.capture_names().flatten().any(|n| n == "n");
-                if !has_n && p.value.is_none() && !p.same_as_previous {
-                    c.error(
-                        &format!("counts[{i}]"),
-                        "a count pattern reads no figure".to_string(),
-                        "add a `(?P<n>{number})` group, `value:` or `same_as_previous: true`",
-                    );
-                    return None;
-                }
-                Some(CountPattern {
-                    facts,
-                    re,
-                    value: p.value,
-                    same_as_previous: p.same_as_previous,
-                    sections: p.sections.clone(),
-                })
-            })
-            .collect();
         let money: Vec<Pattern> = y
             .money
             .iter()
@@ -1093,21 +1185,11 @@ impl ClaimRules {
             |m| &m.pattern,
             |m| m.fact.clone(),
         );
-        let count_filter = Prefilter::new(counts.iter().map(|p| p.re.prefixes()));
-        let (statements, statement_filter, statement_problems, statement_patterns, statements_yaml) =
-            match statements_job.join() {
-                Ok(done) => done,
-                Err(_) => {
-                    return Err(vec![Diagnostic::error(
-                        "internal-error",
-                        "compiling the statement patterns stopped unexpectedly",
-                    )
-                    .at(file, 0..0)])
-                }
-            };
+        let (counts, count_filter, counts_yaml) = jobs.join(counts_job, "count", &mut c)?;
+        y.counts = counts_yaml;
+        let (statements, statement_filter, statements_yaml) =
+            jobs.join(statements_job, "statement", &mut c)?;
         y.statements = statements_yaml;
-        c.problems.extend(statement_problems);
-        c.made.extend(statement_patterns);
         let history = compile_history(&mut c, y.history.as_ref(), tier_ids, &spans);
         let number_re = c.compile("vocabulary.numbers", &number);
         let rec_openings = y

@@ -508,6 +508,12 @@ impl Rulebook {
         let constraints = l.constraints(&constraint_defs, &catalog.1, &catalog.2);
 
         l.lone_groups();
+        if let Err(e) = l.texts.finish() {
+            l.problems.push(Diagnostic::error(
+                "bad-template",
+                format!("the rule texts do not compile together: {e}"),
+            ));
+        }
         let mut warnings = std::mem::take(&mut l.warnings);
         for def in &l.catalog.facts {
             if !l.used_facts.contains(&def.path) {
