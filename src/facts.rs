@@ -799,6 +799,6 @@ fn show(node: &Yaml) -> String {
         Yaml::String(s) => s.clone(),
         Yaml::Sequence(_) => "a list".into(),
         Yaml::Mapping(_) => "a mapping".into(),
-        Yaml::Tagged(_) => "a tagged value".into(),
+        Yaml::Tagged(t) => format!("{} {}", t.tag, show(&t.value)),
     }
 }

@@ -189,21 +189,28 @@ fn escape_sequences_in_a_draft_never_reach_the_terminal() {
 }
 
 #[test]
-fn lone_cr_line_ends_show_the_right_line_in_the_snippet() {
+fn lone_cr_line_ends_and_yaml_tags_show_the_right_line_in_the_snippet() {
     let dir = tempfile::tempdir().unwrap();
     let facts = dir.path().join("facts.yaml");
-    std::fs::write(
-        &facts,
-        "country: X\ryear: 2022\rfacts:\r  law:\r    penalty_max_years: -3\r",
-    )
-    .unwrap();
-    let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("facts.yaml:5:24]") && err.contains("5 │     penalty_max_years: -3"),
-        "{err}"
-    );
+    for (text, shown) in [
+        (
+            "country: X\ryear: 2022\rfacts:\r  law:\r    penalty_max_years: -3\r",
+            "5 │     penalty_max_years: -3",
+        ),
+        (
+            "country: !!str X\ryear: !!int 2022\rfacts: !!map\r  law: !!map\r    penalty_max_years: !!int -3\r",
+            "5 │     penalty_max_years: !!int -3",
+        ),
+    ] {
+        std::fs::write(&facts, text).unwrap();
+        let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("facts.yaml:5:24]") && err.contains(shown),
+            "{err}"
+        );
+    }
 }
 
 // ------------------------------------------------------------------- extract output must load
