@@ -229,7 +229,7 @@ impl Facts {
         path: &Path,
         rules: &Rulebook,
     ) -> Result<Facts, Vec<Diagnostic>> {
-        let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load(file)?;
+        let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load_allowing_controls(file)?;
         let mut problems = Vec::new();
         let Some(year) = whole_year(&raw.year, "year", file, &spans, &mut problems) else {
             return Err(problems);

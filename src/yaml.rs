@@ -14,7 +14,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
+use crate::source::{is_unsafe_control, SourceFile};
 
 /// Deeper documents are refused: no rule or facts file needs more than a handful of levels.
 pub const MAX_DEPTH: usize = 64;
@@ -44,6 +44,9 @@ pub enum Quoting {
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     nodes: IndexMap<String, NodeSpan>,
+    /// Scalars (keys or values) whose text holds a control character: the node's path, the
+    /// character, and where it is written (the character itself, or the escape for it).
+    controls: Vec<(String, char, Range<usize>)>,
 }
 
 impl SpanIndex {
@@ -264,15 +267,32 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
                     }
                     _ => Quoting::Other,
                 };
-                if let Some((path, key)) = place(&mut stack, start..end, Some(&value)) {
-                    spans.nodes.insert(
-                        path,
-                        NodeSpan {
-                            key,
-                            value: start..end,
-                            quoted,
-                        },
-                    );
+                let control = value.chars().find(|c| is_unsafe_control(*c));
+                let key_path = control.and_then(|_| match stack.last() {
+                    Some(Frame::Map {
+                        path, key: None, ..
+                    }) => Some(child_path(path, &value)),
+                    _ => None,
+                });
+                let at = match place(&mut stack, start..end, Some(&value)) {
+                    Some((path, key)) => {
+                        spans.nodes.insert(
+                            path.clone(),
+                            NodeSpan {
+                                key,
+                                value: start..end,
+                                quoted,
+                            },
+                        );
+                        path
+                    }
+                    None => key_path.unwrap_or_default(),
+                };
+                if let Some(c) = control {
+                    let double = matches!(style, ScalarStyle::DoubleQuoted);
+                    spans
+                        .controls
+                        .push((at, c, control_place(&file.text, start..end, double)));
                 }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
@@ -328,23 +348,104 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
     }
 }
 
-/// Parse a whole document into `T`, with located diagnostics for every failure.
+/// Parse a whole document into `T`, with located diagnostics for every failure. A control
+/// character in a string is one: rule files, template settings and sidecars hold text that
+/// reaches patterns, messages and drafts (facts values use [`load_allowing_controls`]).
 pub fn load<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
 ) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
     if file.text.trim().is_empty() {
-        return Err(vec![Diagnostic::error(
-            "empty-file",
-            format!("`{}` is empty", file.name),
-        )
-        .at(file, 0..0)
-        .with_help("see `tiercheck schema` for what the file must contain")]);
+        return Err(vec![empty_file(file)]);
     }
     let spans = index(file)?;
+    if !spans.controls.is_empty() {
+        return Err(spans
+            .controls
+            .iter()
+            .map(|(path, c, at)| {
+                let place = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{path}`")
+                };
+                Diagnostic::error(
+                    "control-character",
+                    format!("a control character (`{}`){place}", c.escape_unicode()),
+                )
+                .at(file, at.clone())
+                .with_help("remove it: this file's text reaches patterns, messages and drafts, where a control character has no place")
+            })
+            .collect());
+    }
+    load_allowing_controls_in(file, spans)
+}
+
+/// [`load`] for a file whose strings may hold control characters (facts values: they are
+/// data, escaped wherever they are shown and dropped from drafts).
+pub fn load_allowing_controls<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
+    if file.text.trim().is_empty() {
+        return Err(vec![empty_file(file)]);
+    }
+    let spans = index(file)?;
+    load_allowing_controls_in(file, spans)
+}
+
+fn load_allowing_controls_in<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+    spans: SpanIndex,
+) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
     match serde_yaml::from_str::<T>(&file.text) {
         Ok(value) => Ok((value, spans)),
         Err(e) => Err(vec![serde_error(file, &spans, &e)]),
     }
+}
+
+fn empty_file(file: &Arc<SourceFile>) -> Diagnostic {
+    Diagnostic::error("empty-file", format!("`{}` is empty", file.name))
+        .at(file, 0..0)
+        .with_help("see `tiercheck schema` for what the file must contain")
+}
+
+/// Where a scalar writes its first control character: the character itself, or in a
+/// double-quoted scalar the escape for it (`\0`, `\e`, `\x1b`, `\u202e`); the whole scalar when
+/// neither is found.
+fn control_place(text: &str, span: Range<usize>, double_quoted: bool) -> Range<usize> {
+    let s = text.get(span.clone()).unwrap_or_default();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        let at = span.start + i;
+        if is_unsafe_control(ch) {
+            return at..at + ch.len_utf8();
+        }
+        if !(double_quoted && ch == '\\') {
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        let (digits, fixed) = match e {
+            'x' => (2, None),
+            'u' => (4, None),
+            'U' => (8, None),
+            '0' => (0, Some('\0')),
+            'a' => (0, Some('\u{7}')),
+            'b' => (0, Some('\u{8}')),
+            'e' => (0, Some('\u{1b}')),
+            'v' => (0, Some('\u{b}')),
+            'f' => (0, Some('\u{c}')),
+            'N' => (0, Some('\u{85}')),
+            _ => (0, None),
+        };
+        let hex: String = (0..digits)
+            .filter_map(|_| chars.next().map(|(_, h)| h))
+            .collect();
+        let decoded = fixed.or_else(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+        if decoded.is_some_and(is_unsafe_control) {
+            let end = chars.peek().map_or(s.len(), |&(j, _)| j);
+            return at..span.start + end;
+        }
+    }
+    span
 }
 
 /// Parse a document into a generic value (for files whose shape the catalog decides).

@@ -225,6 +225,57 @@ fn lint_with(file: &str, old: &str, new: &str) -> (Option<i32>, String, String) 
     )
 }
 
+#[test]
+fn a_control_character_in_a_rule_string_is_located_at_its_escape() {
+    // (file, text, replacement, where the control character is written in the replacement):
+    // a NUL, an ESC, a bidi override and a raw control, in the rulebook and the check rules.
+    let cases = [
+        (
+            "criteria.yaml",
+            "finding: \"The government provided only partial",
+            "finding: \"The government\\0 provided only partial",
+            "\\0",
+        ),
+        (
+            "claims.yaml",
+            "phrase: Tier 2 Watch List,",
+            "phrase: \"Tier 2\\e Watch List\",",
+            "\\e",
+        ),
+        (
+            "style.yaml",
+            "message: \"`{match}` is not victim-centered language\"",
+            "message: \"`{match}` is not\\u202e victim-centered language\"",
+            "\\u202e",
+        ),
+        (
+            "checks.yaml",
+            "example: \"Freedonia (Tier 2)\"",
+            "example: \"Free\u{1}donia (Tier 2)\"",
+            "\u{1}",
+        ),
+    ];
+    for (file, old, new, escape) in cases {
+        let (_tmp, dir) = rules_copy();
+        let (line, col) = edit(&dir.join(file), old, new);
+        let col = col + new[..new.find(escape).unwrap()].chars().count();
+        let out = tiercheck()
+            .args(["rules", "lint", "--rules"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains("control-character") && err.contains(&format!("{file}:{line}:{col}]")),
+            "{file}:{line}:{col}: {err}"
+        );
+        // The escape is underlined whole.
+        let underline = format!(" {}\n", "─".repeat(escape.chars().count()));
+        assert!(err.contains(&underline), "{file}: {err}");
+    }
+}
+
 const A_CONDITION: &str = r#"when: "prosecution.specialized_units == true""#;
 
 #[test]
