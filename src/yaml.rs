@@ -47,6 +47,8 @@ pub struct SpanIndex {
     /// Scalars (keys or values) whose text holds a control character: the node's path, the
     /// character, and where it is written (the character itself, or the escape for it).
     controls: Vec<(String, char, Range<usize>)>,
+    /// The values of scalars not written as they read, for [`SpanIndex::sub_span`].
+    written_apart: std::sync::OnceLock<HashMap<usize, String>>,
 }
 
 impl SpanIndex {
@@ -77,15 +79,24 @@ impl SpanIndex {
     }
 
     /// Byte span inside the file of a sub-range of a scalar's value (e.g. a CEL sub-expression).
-    /// Falls back to the whole value when the scalar's text does not map 1:1 to its value.
+    /// A scalar written over several lines, as a block (`>`, `|`) or with escapes is read again
+    /// to map its value onto its text; the whole value when that fails.
     pub fn sub_span(&self, path: &str, inner: Range<usize>, file: &SourceFile) -> Range<usize> {
         let Some(node) = self.lookup(path) else {
             return 0..0;
         };
+        let written = file.text.get(node.value.clone()).unwrap_or_default();
+        if node.quoted == Quoting::Other || written.contains(['\n', '\r']) {
+            return self
+                .written_apart
+                .get_or_init(|| written_apart(file))
+                .get(&node.value.start)
+                .and_then(|value| align(&file.text, node.value.clone(), value, inner))
+                .unwrap_or_else(|| node.value.clone());
+        }
         let start = match node.quoted {
             Quoting::Plain => node.value.start,
-            Quoting::Quoted => node.value.start + 1,
-            Quoting::Other => return node.value.clone(),
+            Quoting::Quoted | Quoting::Other => node.value.start + 1,
         };
         let s = start + inner.start;
         let e = start + inner.end;
@@ -98,6 +109,108 @@ impl SpanIndex {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.nodes.keys().map(String::as_str)
     }
+}
+
+/// The values of the scalars whose text is not their value as written (over several lines, a
+/// block, quoted with escapes), by the byte where each is written. Read on the first
+/// [`SpanIndex::sub_span`] into one (an error path), by parsing the file once more.
+fn written_apart(file: &SourceFile) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    // Markers count characters; walk a cursor forward to bytes, as the events come in order.
+    let mut chars = file
+        .text
+        .char_indices()
+        .map(|(b, _)| b)
+        .enumerate()
+        .peekable();
+    let mut byte_of = |index: usize| {
+        while chars.peek().is_some_and(|&(c, _)| c < index) {
+            chars.next();
+        }
+        chars.peek().map_or(file.text.len(), |&(_, b)| b)
+    };
+    for (event, span) in Parser::new_from_str(&file.text).map_while(Result::ok) {
+        if let Event::Scalar(value, style, ..) = event {
+            let start = byte_of(span.start.index());
+            let end = byte_of(span.end.index());
+            let text = file.text.get(start..end).unwrap_or_default();
+            if style != ScalarStyle::Plain || text.contains(['\n', '\r']) {
+                out.insert(start, value.into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The byte span in `text` of `inner`, a range of a scalar's `value`, where the scalar is
+/// written at `written`. Every character that is not a space is written as itself, in order;
+/// a space of the value (a folded line break) stands for any run of spaces and line breaks;
+/// `''` writes `'` and a backslash escape one character. `None` when the text and the value do
+/// not agree that way.
+fn align(
+    text: &str,
+    written: Range<usize>,
+    value: &str,
+    inner: Range<usize>,
+) -> Option<Range<usize>> {
+    let src = text.get(written.clone())?;
+    let mut i = 0;
+    let single = src.starts_with('\'');
+    // A block scalar's header line, or an opening quote.
+    if src.starts_with(['|', '>']) {
+        i = src.find('\n')? + 1;
+    } else if src.starts_with(['"', '\'']) {
+        i = 1;
+    }
+    let b = src.as_bytes();
+    let skip_space = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let (mut start, mut end) = (None, None);
+    for (vi, vc) in value.char_indices() {
+        if vc.is_whitespace() {
+            if vi == inner.start {
+                start = Some(i);
+            }
+            if vi == inner.end {
+                end = Some(i);
+            }
+            match b.get(i) {
+                Some(c) if c.is_ascii_whitespace() => i += 1,
+                Some(b'\\') => i += 2,
+                _ => return None,
+            }
+            continue;
+        }
+        if vi == inner.end {
+            end = Some(i);
+        }
+        i = skip_space(i);
+        if vi == inner.start {
+            start = Some(i);
+        }
+        let rest = src.get(i..)?;
+        if single && vc == '\'' && rest.starts_with("''") {
+            i += 2;
+        } else if rest.starts_with(vc) {
+            i += vc.len_utf8();
+        } else if rest.starts_with('\\') && rest[1..].starts_with(vc) {
+            i += 1 + vc.len_utf8();
+        } else {
+            return None;
+        }
+    }
+    if inner.end >= value.len() {
+        end = Some(i);
+    }
+    if inner.start >= value.len() {
+        start = Some(i);
+    }
+    let (s, e) = (start?, end?);
+    (s <= e).then(|| written.start + s..written.start + e)
 }
 
 enum Frame {
@@ -669,5 +782,51 @@ mod tests {
         for (path, want) in [("a", "\"x \\\" y\""), ("b", "'it''s'"), ("c.d", "\"z\"")] {
             assert_eq!(&text[spans.value_span(path)], want, "{path}");
         }
+    }
+
+    #[test]
+    fn a_range_of_a_value_written_apart_maps_onto_its_text() {
+        // A folded block, a plain scalar over two lines, a quoted one with `''` and escapes: the
+        // range of `target` in each value is the `target` written in the file.
+        let text = "a: >-\n  one two\n  three target four\nb: one\n  target\nc: 'it''s target'\nd: \"say \\\"hi\\\" target\\n\"\ne: \"x \\x41 target\"\n";
+        let file = SourceFile::new("t.yaml", text);
+        let spans = index(&file).unwrap();
+        for (path, value) in [
+            ("a", "one two three target four"),
+            ("b", "one target"),
+            ("c", "it's target"),
+            ("d", "say \"hi\" target\n"),
+        ] {
+            let at = value.find("target").unwrap();
+            let span = spans.sub_span(path, at..at + 6, &file);
+            assert_eq!(&text[span], "target", "{path}");
+        }
+        // An escape that is not written as itself: the whole value.
+        assert_eq!(spans.sub_span("e", 7..13, &file), spans.value_span("e"));
+    }
+
+    #[test]
+    fn a_control_character_is_located_at_its_escape() {
+        for (text, at) in [
+            ("a: \"x\\0y\"\n", "\\0"),
+            ("a: \"x\\u202Ey\"\n", "\\u202E"),
+            ("a:\n  - \"\\x1b\"\n", "\\x1b"),
+            ("\"k\\ey\": 1\n", "\\e"),
+        ] {
+            let file = SourceFile::new("t.yaml", text);
+            let ds = load::<serde_yaml::Value>(&file).unwrap_err();
+            let start = text.find(at).unwrap();
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(ds[0].code, "control-character");
+            assert_eq!(
+                ds[0].location.as_ref().map(|l| l.span.clone()),
+                Some(start..start + at.len()),
+                "{text}"
+            );
+        }
+        assert!(
+            load_allowing_controls::<serde_yaml::Value>(&SourceFile::new("t.yaml", "a: \"\\0\"\n"))
+                .is_ok()
+        );
     }
 }

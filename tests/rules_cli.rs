@@ -151,6 +151,22 @@ const BREAKAGES: &[Breakage] = &[
         code: "misplaced-wording",
         offset: Some(0),
     },
+    // A finding text (a folded block) with an unknown filter and one reading a name its context
+    // does not give: pointed at the filter and at the name, lines into the block.
+    Breakage {
+        file: "criteria.yaml",
+        old: "The government investigated {{ facts.prosecution.investigations.value | number_words }}",
+        new: "The government investigated {{ facts.prosecution.investigations.value | in_words }}",
+        code: "bad-template",
+        offset: Some("The government investigated {{ facts.prosecution.investigations.value | ".len()),
+    },
+    Breakage {
+        file: "criteria.yaml",
+        old: "{{ facts.prosecution.prosecutions.previous | number_words }} in the previous",
+        new: "{{ prosecutions.previous | number_words }} in the previous",
+        code: "bad-template",
+        offset: Some("{{ ".len()),
+    },
     // Dated versions of a param that leave a year without a value.
     Breakage {
         file: "ruleset.yaml",
