@@ -12,7 +12,7 @@ use aho_corasick::AhoCorasick;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::{read_source, SourceFile};
+use crate::source::{read_source_limited, SourceFile};
 use crate::yaml;
 
 use super::{CheckRules, Draft, Selection};
@@ -59,13 +59,13 @@ pub fn sidecar_path(draft: &Path) -> PathBuf {
     draft.with_file_name(name)
 }
 
-/// The sidecar of a draft, when there is one.
-pub fn load_sidecar(draft: &Path) -> Result<Option<Sidecar>, Vec<Diagnostic>> {
+/// The sidecar of a draft, when there is one, read within `limit` bytes (the input limit).
+pub fn load_sidecar(draft: &Path, limit: u64) -> Result<Option<Sidecar>, Vec<Diagnostic>> {
     let path = sidecar_path(draft);
     if !path.is_file() {
         return Ok(None);
     }
-    let file = read_source(&path).map_err(|d| vec![d])?;
+    let file = read_source_limited(&path, limit).map_err(|d| vec![d])?;
     let (y, spans): (SidecarYaml, _) = yaml::load(&file)?;
     let entries = y
         .ignore
