@@ -143,6 +143,8 @@ pub struct Batch<'a> {
     pub year: Option<i32>,
     /// Called once per draft checked (a progress bar).
     pub tick: Option<&'a (dyn Fn() + Sync)>,
+    /// The most bytes a draft, its sidecar or its facts file may hold.
+    pub input_limit: u64,
 }
 
 /// The result of checking a set of drafts.
@@ -230,13 +232,13 @@ impl Batch<'_> {
             name: name.clone(),
             diagnostics: ds,
         };
-        let source =
-            reader::read_input(input, &self.rules.claims.layout).map_err(|d| fail(vec![d]))?;
+        let source = reader::read_input(input, &self.rules.claims.layout, self.input_limit)
+            .map_err(|d| fail(vec![d]))?;
         if only {
             self.rules.claims.defer_absent(&source.file.text);
         }
         let sidecar = match input {
-            Input::File(p) => load_sidecar(p).map_err(fail)?,
+            Input::File(p) => load_sidecar(p, self.input_limit).map_err(fail)?,
             Input::Bytes { .. } => None,
         };
         let mut draft = Draft::parse(source, self.rules);
@@ -283,7 +285,7 @@ impl Batch<'_> {
         let (rules, selection) = (self.rules, self.selection);
         let (mut ds, suppressed) = match (&facts, self.rulebook) {
             (Pairing::Found(path), Some(rb)) => {
-                let entry = assessed.get(path, rb);
+                let entry = assessed.get(path, rb, self.input_limit);
                 assessed.done(path);
                 let entry = entry.map_err(|ds| Failure {
                     name: name.clone(),
@@ -398,12 +400,14 @@ impl AssessedFacts {
     }
 
     /// Load and assess `path` the first time; later calls (from any thread) share the result.
-    fn get(&self, path: &Path, rb: &Rulebook) -> AssessedResult {
+    fn get(&self, path: &Path, rb: &Rulebook, limit: u64) -> AssessedResult {
         let Some(slot) = self.slots.get(path) else {
-            return load_assessed(path, rb);
+            return load_assessed(path, rb, limit);
         };
         let mut value = slot.value.lock().unwrap_or_else(PoisonError::into_inner);
-        value.get_or_insert_with(|| load_assessed(path, rb)).clone()
+        value
+            .get_or_insert_with(|| load_assessed(path, rb, limit))
+            .clone()
     }
 
     /// One more draft of `path` has its assessment; after the last, only the drafts still being
@@ -422,8 +426,8 @@ impl AssessedFacts {
     }
 }
 
-fn load_assessed(path: &Path, rb: &Rulebook) -> AssessedResult {
-    let facts = Facts::load(path, rb)?;
+fn load_assessed(path: &Path, rb: &Rulebook, limit: u64) -> AssessedResult {
+    let facts = Facts::load_within(path, rb, limit)?;
     let assessment = evaluate(rb, &facts);
     Ok(Arc::new(Assessed { facts, assessment }))
 }

@@ -35,8 +35,27 @@ pub mod schema {
         pub facts: Option<Spanned<String>>,
         /// The project root, against which output paths are given (SARIF).
         pub root: Option<Spanned<String>>,
+        /// The most bytes any input may hold: `"64 MB"`, `"500 KB"`, or a number of bytes.
+        pub input_limit: Option<Spanned<Size>>,
         #[serde(default)]
         pub check: Check,
+    }
+
+    /// A size as written: a number of bytes, or text with a unit.
+    #[derive(Debug, Clone, Deserialize)]
+    #[serde(untagged)]
+    pub enum Size {
+        Bytes(i64),
+        Text(String),
+    }
+
+    impl std::fmt::Display for Size {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            match self {
+                Size::Bytes(n) => write!(f, "{n}"),
+                Size::Text(t) => write!(f, "{t}"),
+            }
+        }
     }
 
     #[derive(Debug, Default, Deserialize)]
@@ -65,6 +84,8 @@ pub struct Config {
     pub select: Vec<String>,
     pub ignore: Vec<String>,
     pub year: Option<i32>,
+    /// `input_limit`: the most bytes any input may hold.
+    pub input_limit: Option<u64>,
 }
 
 /// How to find the configuration: `--config PATH`, `--no-config`, or upward from a folder.
@@ -138,7 +159,7 @@ impl Config {
             )
             .at(&file, span)
             .with_help(
-                "the keys are `rules`, `templates`, `facts`, `root` and, under `[check]`, `select`, `ignore` and `year` (README, \"Project configuration\")",
+                "the keys are `rules`, `templates`, `facts`, `root`, `input_limit` and, under `[check]`, `select`, `ignore` and `year` (README, \"Project configuration\")",
             )]
         })?;
         let base = path.parent().unwrap_or(Path::new(""));
@@ -160,6 +181,20 @@ impl Config {
             select: raw.check.select,
             ignore: raw.check.ignore,
             year: raw.check.year.map(|y| y.into_inner()),
+            input_limit: raw.input_limit.and_then(|v| match size_in_bytes(v.get_ref()) {
+                Some(n) => Some(n),
+                None => {
+                    problems.push(
+                        Diagnostic::error(
+                            "config-error",
+                            format!("`input_limit` is `{}`, not a size", v.get_ref()),
+                        )
+                        .at(&file, v.span())
+                        .with_help("write a size above zero such as `\"64 MB\"` or `\"500 KB\"`, or a number of bytes"),
+                    );
+                    None
+                }
+            }),
         };
         if problems.is_empty() {
             Ok(config)
@@ -167,6 +202,28 @@ impl Config {
             Err(problems)
         }
     }
+}
+
+/// A size in bytes: a whole number of bytes, or text such as `64 MB` (units B, KB, MB, GB, of
+/// 1024 each; `KiB`, `MiB`, `GiB` alike). `None` for anything else, zero included.
+fn size_in_bytes(size: &schema::Size) -> Option<u64> {
+    let n = match size {
+        schema::Size::Bytes(n) => u64::try_from(*n).ok()?,
+        schema::Size::Text(t) => {
+            let t = t.trim();
+            let digits = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+            let number: u64 = t[..digits].parse().ok()?;
+            let shift = match t[digits..].trim().to_ascii_lowercase().as_str() {
+                "" | "b" => 0,
+                "kb" | "kib" => 10,
+                "mb" | "mib" => 20,
+                "gb" | "gib" => 30,
+                _ => return None,
+            };
+            number.checked_mul(1u64 << shift)?
+        }
+    };
+    (n > 0).then_some(n)
 }
 
 fn folder_missing(file: &Arc<SourceFile>, span: Range<usize>, key: &str, p: &Path) -> Diagnostic {
@@ -266,6 +323,15 @@ impl Project {
     /// The facts folder: `flag`, else the configuration's.
     pub fn facts<'a>(&'a self, flag: Option<&'a Path>) -> Option<&'a Path> {
         flag.or_else(|| self.config.as_ref()?.facts.as_deref())
+    }
+
+    /// The most bytes any input may hold: the configuration's `input_limit`, else
+    /// [`crate::source::MAX_INPUT_BYTES`].
+    pub fn input_limit(&self) -> u64 {
+        self.config
+            .as_ref()
+            .and_then(|c| c.input_limit)
+            .unwrap_or(crate::source::MAX_INPUT_BYTES)
     }
 
     /// The report year: `flag`, else the configuration's.

@@ -147,8 +147,12 @@ impl Templates {
         {
             return Err(template_diagnostics(&e, &templates, "bad-template"));
         }
+        let undefined = undefined_variables(&tera, &templates);
+        if !undefined.is_empty() {
+            return Err(undefined);
+        }
         if let Some(h) = house {
-            tera.global_context().insert("house", &h);
+            tera.global_context().insert(HOUSE_VARIABLE, &h);
         }
         Ok(Templates {
             tera,
@@ -205,6 +209,47 @@ impl Templates {
             Err(e) => Err(template_diagnostics(&e, &self.files, "template-error")),
         }
     }
+}
+
+/// The name under which templates read `house.yaml`.
+const HOUSE_VARIABLE: &str = "house";
+
+/// The names the templates read that no assessment gives, nor `house`, nor a `set` or `for` of
+/// any template (an included template sees its includer's), each at its first read: an error
+/// when the templates load, not on the first draft whose facts reach it.
+fn undefined_variables(
+    tera: &Tera,
+    templates: &IndexMap<String, Arc<SourceFile>>,
+) -> Vec<Diagnostic> {
+    let mut known: Vec<String> = schemars::schema_for!(Assessment)
+        .get("properties")
+        .and_then(serde_json::Value::as_object)
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default();
+    known.push(HOUSE_VARIABLE.to_string());
+    for file in templates.values() {
+        for c in LOCAL_NAMES.captures_iter(&file.text) {
+            known.extend(c.iter().skip(1).flatten().map(|m| m.as_str().to_string()));
+        }
+    }
+    let is_known = |v: &str| known.iter().any(|k| k == v);
+    let mut out = Vec::new();
+    for (name, file) in templates {
+        for (var, span) in crate::render::undefined_variables(tera, name, &file.text, &is_known) {
+            // Without a span, a template this one includes reads it, and reports it itself.
+            let Some(span) = span else { continue };
+            let help = match crate::yaml::did_you_mean(&var, known.iter().map(String::as_str)) {
+                Some(s) => format!("did you mean `{s}`?"),
+                None => "templates read the fields of an assessment (`tiercheck assess --format json` shows them) and `house`".to_string(),
+            };
+            out.push(
+                Diagnostic::error("bad-template", format!("variable `{var}` is not defined"))
+                    .at(file, span)
+                    .with_help(help),
+            );
+        }
+    }
+    out
 }
 
 fn new_tera(style: &NumberStyle) -> Tera {
@@ -346,79 +391,19 @@ fn is_template_file(rel: &str) -> bool {
     rel.ends_with(&format!(".{TEMPLATE_EXTENSION}")) || rel == HOUSE_FILE
 }
 
-/// Located diagnostics for a Tera error. Syntax and rendering errors carry their template and
-/// span; the checks Tera runs once all templates are in (unknown filters, functions, components,
-/// includes) arrive as one text report per problem, read here for their `file:line:col`.
+/// Located diagnostics for a Tera error, each in its template file.
 fn template_diagnostics(
     e: &tera::Error,
     files: &IndexMap<String, Arc<SourceFile>>,
     code: &str,
 ) -> Vec<Diagnostic> {
-    match e.kind() {
-        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
-            let (message, span) = describe_error(e);
-            vec![located(
-                code,
-                &message,
-                files.get(r.filename()),
-                span,
-                r.filename(),
-            )]
-        }
-        tera::ErrorKind::Msg(text) if text.contains("\n --> ") => {
-            let ds: Vec<Diagnostic> = text
-                .split("\n\n")
-                .filter_map(|block| report_block(block, files, code))
-                .collect();
-            if ds.is_empty() {
-                vec![Diagnostic::error(code, describe_error(e).0)]
-            } else {
-                ds
-            }
-        }
-        tera::ErrorKind::TemplateNotFound(name) => vec![Diagnostic::error(
-            code,
-            format!("a template includes `{name}`, which is not in the templates folder"),
-        )],
-        _ => vec![Diagnostic::error(code, describe_error(e).0)],
-    }
-}
-
-/// One block of Tera's text report: `error: <message>`, ` --> <file>:<line>:<col>`, the source
-/// line and a `^^^` marker under the span.
-fn report_block(
-    block: &str,
-    files: &IndexMap<String, Arc<SourceFile>>,
-    code: &str,
-) -> Option<Diagnostic> {
-    let mut lines = block.lines().skip_while(|l| !l.starts_with("error:"));
-    let message = lines
-        .next()?
-        .trim_start_matches("error:")
-        .trim()
-        .to_string();
-    let location = lines.next()?.trim().strip_prefix("--> ")?.to_string();
-    let mut parts = location.rsplitn(3, ':');
-    let col: usize = parts.next()?.parse().ok()?;
-    let line: usize = parts.next()?.parse().ok()?;
-    let name = parts.next()?.to_string();
-    let carets = block
-        .lines()
-        .find_map(|l| {
-            let t = l.trim_start().trim_start_matches('|').trim_start();
-            (t.starts_with('^')).then(|| t.chars().take_while(|c| *c == '^').count())
+    crate::render::template_problems(e, |name| files.get(name).map(|f| f.text.as_str()))
+        .into_iter()
+        .map(|p| match &p.template {
+            Some(name) => located(code, &p.message, files.get(name), p.span, name),
+            None => Diagnostic::error(code, p.message),
         })
-        .unwrap_or(1);
-    let file = files.get(&name);
-    let span = file.map(|f| {
-        let start = f.offset_of(line, col.saturating_sub(1));
-        let end = f.text[start..]
-            .char_indices()
-            .nth(carets)
-            .map_or(f.text.len(), |(i, _)| start + i);
-        start..end
-    });
-    Some(located(code, &lower_message(&message), file, span, &name))
+        .collect()
 }
 
 fn located(
@@ -443,15 +428,6 @@ fn located(
             d.message = format!("{} (in template `{name}`)", d.message);
             d
         }
-    }
-}
-
-fn lower_message(s: &str) -> String {
-    let s = s.trim().trim_end_matches('.');
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_lowercase().collect::<String>() + c.as_str(),
-        None => String::new(),
     }
 }
 
@@ -486,6 +462,13 @@ fn tidy(text: &str) -> String {
     out.push('\n');
     out
 }
+
+/// Names a template gives itself: `{% set NAME = ... %}`, `{% set_global NAME %}`,
+/// `{% for NAME in ... %}`, `{% for KEY, VALUE in ... %}`.
+static LOCAL_NAMES: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r"\{%-?\s*(?:set(?:_global)?\s+(\w+)|for\s+(\w+)(?:\s*,\s*(\w+))?\s+in\b)")
+        .unwrap_or_else(|_| unreachable!("a fixed, valid pattern"))
+});
 
 /// `{% set NAME = facts.GROUP %}`: a template's short name for a group of facts.
 static SET_ALIAS: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {

@@ -16,7 +16,7 @@ use serde_yaml::Value as Yaml;
 use crate::diagnostic::Diagnostic;
 use crate::rulebook::schema::FactKind;
 use crate::rulebook::{Catalog, Rulebook};
-use crate::source::{read_source, SourceFile};
+use crate::source::{read_source_limited, SourceFile, MAX_INPUT_BYTES};
 use crate::yaml::{self, did_you_mean, SpanIndex};
 
 /// The literal a facts file uses for "the government gave no data".
@@ -208,11 +208,20 @@ impl Facts {
     /// Load and validate a facts file, with previous-period values from the previous year's
     /// file beside it when there is one.
     pub fn load(path: &Path, rules: &Rulebook) -> Result<Facts, Vec<Diagnostic>> {
-        let file = read_source(path).map_err(|d| vec![d])?;
+        Self::load_within(path, rules, MAX_INPUT_BYTES)
+    }
+
+    /// [`Facts::load`], each file read within `limit` bytes (the project's input limit).
+    pub fn load_within(
+        path: &Path,
+        rules: &Rulebook,
+        limit: u64,
+    ) -> Result<Facts, Vec<Diagnostic>> {
+        let file = read_source_limited(path, limit).map_err(|d| vec![d])?;
         let mut facts = Self::parse(&file, path, rules)?;
         if let Some(prev_path) = previous_year_path(path, facts.year) {
             if prev_path.is_file() {
-                let prev_file = read_source(&prev_path).map_err(|d| vec![d])?;
+                let prev_file = read_source_limited(&prev_path, limit).map_err(|d| vec![d])?;
                 let prev = Self::parse(&prev_file, &prev_path, rules)?;
                 facts.merge_previous(&prev);
                 // Keep catalog order after adding facts known only from last year.
@@ -229,7 +238,7 @@ impl Facts {
         path: &Path,
         rules: &Rulebook,
     ) -> Result<Facts, Vec<Diagnostic>> {
-        let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load(file)?;
+        let (raw, spans): (FactsFileRaw, SpanIndex) = yaml::load_allowing_controls(file)?;
         let mut problems = Vec::new();
         let Some(year) = whole_year(&raw.year, "year", file, &spans, &mut problems) else {
             return Err(problems);
@@ -799,6 +808,6 @@ fn show(node: &Yaml) -> String {
         Yaml::String(s) => s.clone(),
         Yaml::Sequence(_) => "a list".into(),
         Yaml::Mapping(_) => "a mapping".into(),
-        Yaml::Tagged(_) => "a tagged value".into(),
+        Yaml::Tagged(t) => format!("{} {}", t.tag, show(&t.value)),
     }
 }

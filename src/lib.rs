@@ -130,7 +130,16 @@ pub fn assess_file(
     rules: &rulebook::Rulebook,
     path: &Path,
 ) -> Result<assessment::Assessment, Vec<Diagnostic>> {
-    let facts = facts::Facts::load(path, rules)?;
+    assess_file_within(rules, path, source::MAX_INPUT_BYTES)
+}
+
+/// [`assess_file`], the facts read within `limit` bytes (the project's input limit).
+pub fn assess_file_within(
+    rules: &rulebook::Rulebook,
+    path: &Path,
+    limit: u64,
+) -> Result<assessment::Assessment, Vec<Diagnostic>> {
+    let facts = facts::Facts::load_within(path, rules, limit)?;
     let a = evaluate::evaluate(rules, &facts);
     if a.tier.is_empty() {
         let file = rules.files.get("decision.yaml").cloned();

@@ -42,16 +42,35 @@ impl TextTemplates {
     }
 
     /// Check a text; returns the dotted variables it reads (`facts.prosecution.convictions.value`),
-    /// or the error message with its byte span inside the text. It is compiled with the others
-    /// by [`TextTemplates::finish`].
+    /// or the error message with its byte span inside the text. A name the text reads that its
+    /// context does not give ([`TEXT_VARIABLES`]) is an error here, not when a rule fires. It is
+    /// compiled with the others by [`TextTemplates::finish`].
     pub fn add(
         &mut self,
         name: &str,
         text: &str,
     ) -> Result<Vec<String>, (String, Option<Range<usize>>)> {
-        self.scratch
-            .add_raw_template(SCRATCH, text)
-            .map_err(|e| describe_error(&e))?;
+        if let Err(e) = self.scratch.add_raw_template(SCRATCH, text) {
+            let problems = template_problems(&e, |t| (t == SCRATCH).then_some(text));
+            return Err(problems
+                .into_iter()
+                .next()
+                .map_or_else(|| describe_error(&e), |p| (p.message, p.span)));
+        }
+        let known = |v: &str| TEXT_VARIABLES.contains(&v);
+        if let Some((var, span)) = undefined_variables(&self.scratch, SCRATCH, text, &known)
+            .into_iter()
+            .next()
+        {
+            let names: Vec<String> = TEXT_VARIABLES.iter().map(|v| format!("`{v}`")).collect();
+            return Err((
+                format!(
+                    "variable `{var}` is not defined (a text reads {})",
+                    serial_join(&names, "and")
+                ),
+                span,
+            ));
+        }
         self.pending.push((name.to_string(), text.to_string()));
         Ok(dotted_variables(text))
     }
@@ -79,6 +98,10 @@ impl TextTemplates {
     }
 }
 
+/// The names a rule text (finding, recommendation, effort, shortfall) can read: the context
+/// [`crate::evaluate::text_context`] gives it.
+pub const TEXT_VARIABLES: [&str; 5] = ["facts", "country", "year", "period", "previous_period"];
+
 /// The message and span of a Tera error, without Tera's own ASCII report.
 pub fn describe_error(e: &tera::Error) -> (String, Option<Range<usize>>) {
     match e.kind() {
@@ -89,7 +112,213 @@ pub fn describe_error(e: &tera::Error) -> (String, Option<Range<usize>>) {
     }
 }
 
-fn lower_first(s: &str) -> String {
+/// One problem of a Tera error: the template it is in, its message, and its byte span in that
+/// template's text when Tera gives a place.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateProblem {
+    pub template: Option<String>,
+    pub message: String,
+    pub span: Option<Range<usize>>,
+}
+
+/// The problems of a Tera error. Syntax and rendering errors carry their template and span; the
+/// checks Tera runs once templates are in (unknown filters, tests, functions, components,
+/// includes) arrive as one text report per problem, read here for its `file:line:col` and the
+/// `^^^` under the span, which `text_of` (a template's text by name) turns into bytes.
+pub fn template_problems<'t>(
+    e: &tera::Error,
+    text_of: impl Fn(&str) -> Option<&'t str>,
+) -> Vec<TemplateProblem> {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let (message, span) = describe_error(e);
+            vec![TemplateProblem {
+                template: Some(r.filename().to_string()),
+                message,
+                span,
+            }]
+        }
+        tera::ErrorKind::Msg(text) if text.contains("\n --> ") => {
+            let problems: Vec<TemplateProblem> = text
+                .split("\n\n")
+                .filter_map(|block| report_block(block, &text_of))
+                .collect();
+            if problems.is_empty() {
+                vec![unplaced(describe_error(e).0)]
+            } else {
+                problems
+            }
+        }
+        tera::ErrorKind::TemplateNotFound(name) => vec![unplaced(format!(
+            "a template includes `{name}`, which is not in the templates folder"
+        ))],
+        _ => vec![unplaced(describe_error(e).0)],
+    }
+}
+
+fn unplaced(message: String) -> TemplateProblem {
+    TemplateProblem {
+        template: None,
+        message,
+        span: None,
+    }
+}
+
+/// One block of Tera's text report: `error: <message>`, ` --> <file>:<line>:<col>`, the source
+/// line and a `^^^` marker under the span.
+fn report_block<'t>(
+    block: &str,
+    text_of: &impl Fn(&str) -> Option<&'t str>,
+) -> Option<TemplateProblem> {
+    let mut lines = block.lines().skip_while(|l| !l.starts_with("error:"));
+    let message = lines.next()?.trim_start_matches("error:").trim();
+    let location = lines.next()?.trim().strip_prefix("--> ")?;
+    let mut parts = location.rsplitn(3, ':');
+    let col: usize = parts.next()?.parse().ok()?;
+    let line: usize = parts.next()?.parse().ok()?;
+    let name = parts.next()?.to_string();
+    let carets = block
+        .lines()
+        .find_map(|l| {
+            let t = l.trim_start().trim_start_matches('|').trim_start();
+            (t.starts_with('^')).then(|| t.chars().take_while(|c| *c == '^').count())
+        })
+        .unwrap_or(1);
+    let span = text_of(&name).map(|text| {
+        let start = offset_of(text, line, col.saturating_sub(1));
+        let end = text[start..]
+            .char_indices()
+            .nth(carets)
+            .map_or(text.len(), |(i, _)| start + i);
+        start..end
+    });
+    Some(TemplateProblem {
+        template: Some(name),
+        message: lower_first(message),
+        span,
+    })
+}
+
+/// Byte offset of a 1-based line and 0-based character column in a template's text.
+fn offset_of(text: &str, line: usize, col_chars: usize) -> usize {
+    let start = match line.checked_sub(2) {
+        None => 0,
+        Some(n) => text
+            .match_indices('\n')
+            .nth(n)
+            .map_or(text.len(), |(i, _)| i + 1),
+    };
+    start
+        + text[start..]
+            .chars()
+            .take_while(|c| *c != '\n')
+            .take(col_chars)
+            .map(char::len_utf8)
+            .sum::<usize>()
+}
+
+/// The top-level names a compiled template (and the templates it includes) reads that its
+/// context will not give (`known` says which it gives), each with the span of its first read in
+/// `text` when it is there (`None`: only an included template reads it). A name read only
+/// after `is defined` or through `default` may be absent and is left alone. Tera would report
+/// the others only when a render reaches them; this finds them when the templates load.
+pub fn undefined_variables(
+    tera: &Tera,
+    name: &str,
+    text: &str,
+    known: &dyn Fn(&str) -> bool,
+) -> Vec<(String, Option<Range<usize>>)> {
+    let Ok(names) = tera.get_template_variables(name) else {
+        return Vec::new();
+    };
+    let mut out: Vec<(String, Option<Range<usize>>)> = names
+        .into_iter()
+        .filter(|v| !known(v) && !guarded(text, v))
+        .map(|v| (v.to_string(), first_read(text, v)))
+        .collect();
+    out.sort_by(|a, b| {
+        (a.1.as_ref().map(|r| r.start), &a.0).cmp(&(b.1.as_ref().map(|r| r.start), &b.0))
+    });
+    out
+}
+
+/// Whether a template reads `name` only where it may be absent: `name is defined`, `name is
+/// undefined`, `name | default(...)` (through attributes too: `name.a.b | default`).
+fn guarded(text: &str, name: &str) -> bool {
+    let pattern = format!(
+        r"(?:^|[^\w.]){}(?:\.\w+)*\s*(?:\|\s*default\b|is\s+(?:not\s+)?(?:un)?defined\b)",
+        regex::escape(name)
+    );
+    regex::Regex::new(&pattern).is_ok_and(|r| r.is_match(text))
+}
+
+/// The span of the first read of the variable `name` in a template: a whole word inside
+/// `{{ }}` or `{% %}`, outside strings, not after a `.`, not a keyword argument (`name=`) and
+/// not a call (`name(`).
+fn first_read(text: &str, name: &str) -> Option<Range<usize>> {
+    let mut from = 0;
+    while let Some(open) = text[from..].find('{').map(|i| from + i) {
+        let close = match text.as_bytes().get(open + 1) {
+            Some(b'{') => "}}",
+            Some(b'%') => "%}",
+            Some(b'#') => "#}",
+            _ => {
+                from = open + 1;
+                continue;
+            }
+        };
+        let body = open + 2;
+        let end = text[body..].find(close).map_or(text.len(), |i| body + i);
+        if close != "#}" {
+            if let Some(r) = read_in(&text[body..end], name) {
+                return Some(body + r.start..body + r.end);
+            }
+        }
+        from = end;
+    }
+    None
+}
+
+fn read_in(tag: &str, name: &str) -> Option<Range<usize>> {
+    let b = tag.as_bytes();
+    let mut quote: Option<u8> = None;
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if let Some(q) = quote {
+            if c == q {
+                quote = None;
+            }
+            i += 1;
+            continue;
+        }
+        if matches!(c, b'"' | b'\'' | b'`') {
+            quote = Some(c);
+            i += 1;
+            continue;
+        }
+        if !(c.is_ascii_alphabetic() || c == b'_') {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_') {
+            i += 1;
+        }
+        let after = tag[i..].trim_start();
+        let argument = after.starts_with('=') && !after.starts_with("==");
+        if &tag[start..i] == name
+            && !tag[..start].ends_with('.')
+            && !argument
+            && !after.starts_with('(')
+        {
+            return Some(start..i);
+        }
+    }
+    None
+}
+
+pub(crate) fn lower_first(s: &str) -> String {
     let s = s.trim().trim_end_matches('.');
     let mut c = s.chars();
     match c.next() {
@@ -346,12 +575,23 @@ fn conjunction(kwargs: &Kwargs) -> TeraResult<String> {
         .unwrap_or_else(|| "and".to_string()))
 }
 
+/// A filter's input as its error message shows it: the value in backticks, or what an undefined
+/// one is (Tera hands a filter an undefined name as an empty value).
+fn shown(v: &Value) -> String {
+    if v.is_undefined() {
+        "a name that is not defined (a variable, or an attribute the value does not have)"
+            .to_string()
+    } else {
+        format!("`{v}`")
+    }
+}
+
 /// A whole number from a template value: any count the facts loader accepts (above 2^63 too), or
 /// a float rounded.
 fn as_number(v: &Value) -> TeraResult<i128> {
     v.as_i128()
         .or_else(|| v.as_f64().map(|f| f.round() as i128))
-        .ok_or_else(|| tera::Error::message(format!("expected a number, found `{v}`")))
+        .ok_or_else(|| tera::Error::message(format!("expected a number, found {}", shown(v))))
 }
 
 const ONES: [&str; 20] = [
@@ -447,7 +687,8 @@ pub fn thousands(n: impl Into<i128>) -> String {
 fn money(v: &Value, short: bool, with_usd: bool, style: &NumberStyle) -> TeraResult<String> {
     let map = v.as_map().ok_or_else(|| {
         tera::Error::message(format!(
-            "`money` takes `{{amount, currency, usd}}`, found `{v}`"
+            "`money` takes `{{amount, currency, usd}}`, found {}",
+            shown(v)
         ))
     })?;
     let get = |k: &str| map.get(&tera::value::Key::Str(k)).cloned();
@@ -602,7 +843,8 @@ fn reading_is_value(v: &Value, status: &str) -> bool {
 pub fn change_kind(v: &Value, significant: f64) -> TeraResult<&'static str> {
     if field(v, "value").is_none() && field(v, "status").is_none() {
         return Err(tera::Error::message(format!(
-            "`change` takes a fact (`facts.<group>.<name>`), found `{v}`"
+            "`change` takes a fact (`facts.<group>.<name>`), found {}",
+            shown(v)
         )));
     }
     if !(0.0..=1.0).contains(&significant) {
@@ -639,7 +881,8 @@ pub fn change_kind(v: &Value, significant: f64) -> TeraResult<&'static str> {
 pub fn reported_kind(v: &Value) -> TeraResult<&'static str> {
     let status = field(v, "status").and_then(Value::as_str).ok_or_else(|| {
         tera::Error::message(format!(
-            "`reported` takes a fact (`facts.<group>.<name>`), found `{v}`"
+            "`reported` takes a fact (`facts.<group>.<name>`), found {}",
+            shown(v)
         ))
     })?;
     Ok(match status {
@@ -884,12 +1127,12 @@ mod tests {
     #[test]
     fn money_filter_renders_usd_in_parentheses() {
         let mut t = TextTemplates::new();
-        t.add("m", "{{ m | money }}").unwrap();
+        t.add("m", "{{ facts.m | money }}").unwrap();
         t.finish().unwrap();
         let mut ctx = Context::new();
         ctx.insert(
-            "m",
-            &serde_json::json!({"amount": 600000, "currency": "Tajikistani somoni", "usd": 53190}),
+            "facts",
+            &serde_json::json!({"m": {"amount": 600000, "currency": "Tajikistani somoni", "usd": 53190}}),
         );
         assert_eq!(
             t.render("m", &ctx).unwrap(),
@@ -900,9 +1143,25 @@ mod tests {
     #[test]
     fn undefined_variable_is_an_error_not_empty() {
         let mut t = TextTemplates::new();
-        t.add("u", "x{{ nope.value }}y").unwrap();
+        // A name no text is given: refused when the text is added, at the name.
+        let (message, span) = t.add("u", "x{{ nope.value }}y").unwrap_err();
+        assert!(message.contains("`nope` is not defined"), "{message}");
+        assert_eq!(span, Some(4..8));
+        // A name texts are given, missing from this context: refused when it renders.
+        t.add("f", "x{{ facts.nope.value }}y").unwrap();
         t.finish().unwrap();
-        assert!(t.render("u", &Context::new()).is_err());
+        assert!(t.render("f", &Context::new()).is_err());
+    }
+
+    #[test]
+    fn undefined_names_are_found_at_their_first_read_unless_guarded() {
+        let mut tera = Tera::new();
+        let text = "{# {{ a }} #}{{ x.a }}{{ f(a=1) }}{{ \"a\" }}{% set b = 1 %}{{ b }}\n{{ a }}{% if c is defined %}{{ c }}{% endif %}{{ d | default(value=1) }}";
+        tera.register_function("f", |_: Kwargs, _: &State| 1);
+        tera.add_raw_template("t", text).unwrap();
+        let found = undefined_variables(&tera, "t", text, &|v: &str| v == "x");
+        let at = text.find("\n{{ a }}").unwrap() + 4;
+        assert_eq!(found, vec![("a".to_string(), Some(at..at + 1))]);
     }
 
     #[test]

@@ -227,7 +227,6 @@ pub fn read_bytes(path: &Path) -> Result<Vec<u8>, Diagnostic> {
 /// reading, and again while reading (a pipe, or a file that grows), so no more than `limit` bytes
 /// are ever held.
 pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic> {
-    use std::io::Read;
     let name = path.display().to_string();
     let cannot = |e: &std::io::Error| {
         Diagnostic::error(
@@ -250,26 +249,46 @@ pub fn read_bytes_limited(path: &Path, limit: u64) -> Result<Vec<u8>, Diagnostic
         )
         .with_help("tiercheck reads files; save the input to a file and name that"));
     }
-    let too_large = |size: String| {
-        Diagnostic::error(
-            "input-too-large",
-            format!("`{name}` {size} more than the input limit of {limit} bytes"),
-        )
-        .with_help("no report file comes near the limit; check that this is the file you meant")
-    };
     if meta.len() > limit {
-        return Err(too_large(format!("is {} bytes,", meta.len())));
-    }
-    let mut bytes = Vec::with_capacity(usize::try_from(meta.len()).unwrap_or(0));
-    std::fs::File::open(path)
-        .and_then(|f| f.take(limit.saturating_add(1)).read_to_end(&mut bytes))
-        .map_err(|e| cannot(&e))?;
-    if bytes.len() as u64 > limit {
-        return Err(too_large("holds".to_string()).with_help(
-            "the file grew while it was read, or is a pipe that does not end; save the input to a file",
+        return Err(too_large(
+            &name,
+            &format!("is {} bytes,", meta.len()),
+            limit,
         ));
     }
+    let file = std::fs::File::open(path).map_err(|e| cannot(&e))?;
+    let capacity = usize::try_from(meta.len()).unwrap_or(0);
+    read_within(file, &name, limit, capacity).map_err(|e| e.unwrap_or_else(|e| cannot(&e)))
+}
+
+/// Read a stream to its end, holding no more than `limit` bytes: a stream that goes on is
+/// refused (`input-too-large`) once it passes the limit. `Err(Err(_))` when reading fails.
+pub fn read_within(
+    stream: impl std::io::Read,
+    name: &str,
+    limit: u64,
+    capacity: usize,
+) -> Result<Vec<u8>, Result<Diagnostic, std::io::Error>> {
+    use std::io::Read;
+    let mut bytes = Vec::with_capacity(capacity);
+    stream
+        .take(limit.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(Err)?;
+    if bytes.len() as u64 > limit {
+        return Err(Ok(too_large(name, "holds", limit).with_help(
+            "it goes on past the limit (a pipe, or a file that grew while it was read); save the input to a file, or raise `input_limit` in `tiercheck.toml`",
+        )));
+    }
     Ok(bytes)
+}
+
+fn too_large(name: &str, size: &str, limit: u64) -> Diagnostic {
+    Diagnostic::error(
+        "input-too-large",
+        format!("`{name}` {size} more than the input limit of {limit} bytes"),
+    )
+    .with_help("no report file comes near the default limit (64 MB); check that this is the file you meant, or raise `input_limit` in `tiercheck.toml`")
 }
 
 /// What a file that is neither a folder nor a regular file is, when it is one tiercheck refuses

@@ -14,7 +14,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle};
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::Diagnostic;
-use crate::source::SourceFile;
+use crate::source::{is_unsafe_control, SourceFile};
 
 /// Deeper documents are refused: no rule or facts file needs more than a handful of levels.
 pub const MAX_DEPTH: usize = 64;
@@ -44,6 +44,11 @@ pub enum Quoting {
 #[derive(Debug, Clone, Default)]
 pub struct SpanIndex {
     nodes: IndexMap<String, NodeSpan>,
+    /// Scalars (keys or values) whose text holds a control character: the node's path, the
+    /// character, and where it is written (the character itself, or the escape for it).
+    controls: Vec<(String, char, Range<usize>)>,
+    /// The values of scalars not written as they read, for [`SpanIndex::sub_span`].
+    written_apart: std::sync::OnceLock<HashMap<usize, String>>,
 }
 
 impl SpanIndex {
@@ -74,15 +79,24 @@ impl SpanIndex {
     }
 
     /// Byte span inside the file of a sub-range of a scalar's value (e.g. a CEL sub-expression).
-    /// Falls back to the whole value when the scalar's text does not map 1:1 to its value.
+    /// A scalar written over several lines, as a block (`>`, `|`) or with escapes is read again
+    /// to map its value onto its text; the whole value when that fails.
     pub fn sub_span(&self, path: &str, inner: Range<usize>, file: &SourceFile) -> Range<usize> {
         let Some(node) = self.lookup(path) else {
             return 0..0;
         };
+        let written = file.text.get(node.value.clone()).unwrap_or_default();
+        if node.quoted == Quoting::Other || written.contains(['\n', '\r']) {
+            return self
+                .written_apart
+                .get_or_init(|| written_apart(file))
+                .get(&node.value.start)
+                .and_then(|value| align(&file.text, node.value.clone(), value, inner))
+                .unwrap_or_else(|| node.value.clone());
+        }
         let start = match node.quoted {
             Quoting::Plain => node.value.start,
-            Quoting::Quoted => node.value.start + 1,
-            Quoting::Other => return node.value.clone(),
+            Quoting::Quoted | Quoting::Other => node.value.start + 1,
         };
         let s = start + inner.start;
         let e = start + inner.end;
@@ -95,6 +109,108 @@ impl SpanIndex {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.nodes.keys().map(String::as_str)
     }
+}
+
+/// The values of the scalars whose text is not their value as written (over several lines, a
+/// block, quoted with escapes), by the byte where each is written. Read on the first
+/// [`SpanIndex::sub_span`] into one (an error path), by parsing the file once more.
+fn written_apart(file: &SourceFile) -> HashMap<usize, String> {
+    let mut out = HashMap::new();
+    // Markers count characters; walk a cursor forward to bytes, as the events come in order.
+    let mut chars = file
+        .text
+        .char_indices()
+        .map(|(b, _)| b)
+        .enumerate()
+        .peekable();
+    let mut byte_of = |index: usize| {
+        while chars.peek().is_some_and(|&(c, _)| c < index) {
+            chars.next();
+        }
+        chars.peek().map_or(file.text.len(), |&(_, b)| b)
+    };
+    for (event, span) in Parser::new_from_str(&file.text).map_while(Result::ok) {
+        if let Event::Scalar(value, style, ..) = event {
+            let start = byte_of(span.start.index());
+            let end = byte_of(span.end.index());
+            let text = file.text.get(start..end).unwrap_or_default();
+            if style != ScalarStyle::Plain || text.contains(['\n', '\r']) {
+                out.insert(start, value.into_owned());
+            }
+        }
+    }
+    out
+}
+
+/// The byte span in `text` of `inner`, a range of a scalar's `value`, where the scalar is
+/// written at `written`. Every character that is not a space is written as itself, in order;
+/// a space of the value (a folded line break) stands for any run of spaces and line breaks;
+/// `''` writes `'` and a backslash escape one character. `None` when the text and the value do
+/// not agree that way.
+fn align(
+    text: &str,
+    written: Range<usize>,
+    value: &str,
+    inner: Range<usize>,
+) -> Option<Range<usize>> {
+    let src = text.get(written.clone())?;
+    let mut i = 0;
+    let single = src.starts_with('\'');
+    // A block scalar's header line, or an opening quote.
+    if src.starts_with(['|', '>']) {
+        i = src.find('\n')? + 1;
+    } else if src.starts_with(['"', '\'']) {
+        i = 1;
+    }
+    let b = src.as_bytes();
+    let skip_space = |mut i: usize| {
+        while i < b.len() && b[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        i
+    };
+    let (mut start, mut end) = (None, None);
+    for (vi, vc) in value.char_indices() {
+        if vc.is_whitespace() {
+            if vi == inner.start {
+                start = Some(i);
+            }
+            if vi == inner.end {
+                end = Some(i);
+            }
+            match b.get(i) {
+                Some(c) if c.is_ascii_whitespace() => i += 1,
+                Some(b'\\') => i += 2,
+                _ => return None,
+            }
+            continue;
+        }
+        if vi == inner.end {
+            end = Some(i);
+        }
+        i = skip_space(i);
+        if vi == inner.start {
+            start = Some(i);
+        }
+        let rest = src.get(i..)?;
+        if single && vc == '\'' && rest.starts_with("''") {
+            i += 2;
+        } else if rest.starts_with(vc) {
+            i += vc.len_utf8();
+        } else if rest.starts_with('\\') && rest[1..].starts_with(vc) {
+            i += 1 + vc.len_utf8();
+        } else {
+            return None;
+        }
+    }
+    if inner.end >= value.len() {
+        end = Some(i);
+    }
+    if inner.start >= value.len() {
+        start = Some(i);
+    }
+    let (s, e) = (start?, end?);
+    (s <= e).then(|| written.start + s..written.start + e)
 }
 
 enum Frame {
@@ -264,15 +380,32 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
                     }
                     _ => Quoting::Other,
                 };
-                if let Some((path, key)) = place(&mut stack, start..end, Some(&value)) {
-                    spans.nodes.insert(
-                        path,
-                        NodeSpan {
-                            key,
-                            value: start..end,
-                            quoted,
-                        },
-                    );
+                let control = value.chars().find(|c| is_unsafe_control(*c));
+                let key_path = control.and_then(|_| match stack.last() {
+                    Some(Frame::Map {
+                        path, key: None, ..
+                    }) => Some(child_path(path, &value)),
+                    _ => None,
+                });
+                let at = match place(&mut stack, start..end, Some(&value)) {
+                    Some((path, key)) => {
+                        spans.nodes.insert(
+                            path.clone(),
+                            NodeSpan {
+                                key,
+                                value: start..end,
+                                quoted,
+                            },
+                        );
+                        path
+                    }
+                    None => key_path.unwrap_or_default(),
+                };
+                if let Some(c) = control {
+                    let double = matches!(style, ScalarStyle::DoubleQuoted);
+                    spans
+                        .controls
+                        .push((at, c, control_place(&file.text, start..end, double)));
                 }
             }
             Event::SequenceStart(..) | Event::MappingStart(..) => {
@@ -328,38 +461,83 @@ pub fn index(file: &Arc<SourceFile>) -> Result<SpanIndex, Vec<Diagnostic>> {
     }
 }
 
-/// Parse a whole document into `T`, with located diagnostics for every failure.
+/// Parse a whole document into `T`, with located diagnostics for every failure. A control
+/// character in a string is one: rule files, template settings and sidecars hold text that
+/// reaches patterns, messages and drafts (facts values use [`load_allowing_controls`]).
 pub fn load<T: DeserializeOwned>(
     file: &Arc<SourceFile>,
 ) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
     if file.text.trim().is_empty() {
-        return Err(vec![Diagnostic::error(
-            "empty-file",
-            format!("`{}` is empty", file.name),
-        )
-        .at(file, 0..0)
-        .with_help("see `tiercheck schema` for what the file must contain")]);
+        return Err(vec![empty_file(file)]);
     }
-    // A large file (the claims, the criteria) is indexed on a thread of its own while serde
-    // reads it: serde has limits of its own on nesting and aliases, and the index's problems,
-    // when there are any, are reported in place of serde's.
-    let (spans, value) = if file.text.len() >= PARALLEL_BYTES {
-        std::thread::scope(|scope| {
-            let spans = scope.spawn(|| index(file));
-            let value = serde_yaml::from_str::<T>(&file.text);
-            let spans = spans.join().unwrap_or_else(|_| {
-                Err(vec![Diagnostic::error(
-                    "internal-error",
-                    format!("indexing `{}` stopped unexpectedly", file.name),
-                )])
-            });
-            (spans, value)
-        })
-    } else {
+    let (spans, value) = index_and_parse::<T>(file)?;
+    if !spans.controls.is_empty() {
+        return Err(spans
+            .controls
+            .iter()
+            .map(|(path, c, at)| {
+                let place = if path.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{path}`")
+                };
+                Diagnostic::error(
+                    "control-character",
+                    format!("a control character (`{}`){place}", c.escape_unicode()),
+                )
+                .at(file, at.clone())
+                .with_help("remove it: this file's text reaches patterns, messages and drafts, where a control character has no place")
+            })
+            .collect());
+    }
+    deserialized(file, spans, value)
+}
+
+/// [`load`] for a file whose strings may hold control characters (facts values: they are
+/// data, escaped wherever they are shown and dropped from drafts).
+pub fn load_allowing_controls<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
+    if file.text.trim().is_empty() {
+        return Err(vec![empty_file(file)]);
+    }
+    let (spans, value) = index_and_parse::<T>(file)?;
+    deserialized(file, spans, value)
+}
+
+/// The span index and serde's reading of a file. A large file (the claims, the criteria) is
+/// indexed on a thread of its own while serde reads it: serde has limits of its own on nesting
+/// and aliases, and the index's problems, when there are any, are reported in place of serde's.
+/// A small one is read by serde only once the index found no problem.
+fn index_and_parse<T: DeserializeOwned>(
+    file: &Arc<SourceFile>,
+) -> Result<Parsed<T>, Vec<Diagnostic>> {
+    if file.text.len() < PARALLEL_BYTES {
         let spans = index(file)?;
-        (Ok(spans), serde_yaml::from_str::<T>(&file.text))
-    };
-    let spans = spans?;
+        return Ok((spans, serde_yaml::from_str::<T>(&file.text)));
+    }
+    let (spans, value) = std::thread::scope(|scope| {
+        let spans = scope.spawn(|| index(file));
+        let value = serde_yaml::from_str::<T>(&file.text);
+        let spans = spans.join().unwrap_or_else(|_| {
+            Err(vec![Diagnostic::error(
+                "internal-error",
+                format!("indexing `{}` stopped unexpectedly", file.name),
+            )])
+        });
+        (spans, value)
+    });
+    Ok((spans?, value))
+}
+
+/// A file's span index and serde's reading of it.
+type Parsed<T> = (SpanIndex, Result<T, serde_yaml::Error>);
+
+fn deserialized<T>(
+    file: &Arc<SourceFile>,
+    spans: SpanIndex,
+    value: Result<T, serde_yaml::Error>,
+) -> Result<(T, SpanIndex), Vec<Diagnostic>> {
     match value {
         Ok(value) => Ok((value, spans)),
         Err(e) => Err(vec![serde_error(file, &spans, &e)]),
@@ -368,6 +546,52 @@ pub fn load<T: DeserializeOwned>(
 
 /// Files at least this large are indexed and deserialized side by side ([`load`]).
 const PARALLEL_BYTES: usize = 32 * 1024;
+
+fn empty_file(file: &Arc<SourceFile>) -> Diagnostic {
+    Diagnostic::error("empty-file", format!("`{}` is empty", file.name))
+        .at(file, 0..0)
+        .with_help("see `tiercheck schema` for what the file must contain")
+}
+
+/// Where a scalar writes its first control character: the character itself, or in a
+/// double-quoted scalar the escape for it (`\0`, `\e`, `\x1b`, `\u202e`); the whole scalar when
+/// neither is found.
+fn control_place(text: &str, span: Range<usize>, double_quoted: bool) -> Range<usize> {
+    let s = text.get(span.clone()).unwrap_or_default();
+    let mut chars = s.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        let at = span.start + i;
+        if is_unsafe_control(ch) {
+            return at..at + ch.len_utf8();
+        }
+        if !(double_quoted && ch == '\\') {
+            continue;
+        }
+        let Some((_, e)) = chars.next() else { break };
+        let (digits, fixed) = match e {
+            'x' => (2, None),
+            'u' => (4, None),
+            'U' => (8, None),
+            '0' => (0, Some('\0')),
+            'a' => (0, Some('\u{7}')),
+            'b' => (0, Some('\u{8}')),
+            'e' => (0, Some('\u{1b}')),
+            'v' => (0, Some('\u{b}')),
+            'f' => (0, Some('\u{c}')),
+            'N' => (0, Some('\u{85}')),
+            _ => (0, None),
+        };
+        let hex: String = (0..digits)
+            .filter_map(|_| chars.next().map(|(_, h)| h))
+            .collect();
+        let decoded = fixed.or_else(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32));
+        if decoded.is_some_and(is_unsafe_control) {
+            let end = chars.peek().map_or(s.len(), |&(j, _)| j);
+            return at..span.start + end;
+        }
+    }
+    span
+}
 
 /// Parse a document into a generic value (for files whose shape the catalog decides).
 pub fn load_value(
@@ -590,5 +814,51 @@ mod tests {
         for (path, want) in [("a", "\"x \\\" y\""), ("b", "'it''s'"), ("c.d", "\"z\"")] {
             assert_eq!(&text[spans.value_span(path)], want, "{path}");
         }
+    }
+
+    #[test]
+    fn a_range_of_a_value_written_apart_maps_onto_its_text() {
+        // A folded block, a plain scalar over two lines, a quoted one with `''` and escapes: the
+        // range of `target` in each value is the `target` written in the file.
+        let text = "a: >-\n  one two\n  three target four\nb: one\n  target\nc: 'it''s target'\nd: \"say \\\"hi\\\" target\\n\"\ne: \"x \\x41 target\"\n";
+        let file = SourceFile::new("t.yaml", text);
+        let spans = index(&file).unwrap();
+        for (path, value) in [
+            ("a", "one two three target four"),
+            ("b", "one target"),
+            ("c", "it's target"),
+            ("d", "say \"hi\" target\n"),
+        ] {
+            let at = value.find("target").unwrap();
+            let span = spans.sub_span(path, at..at + 6, &file);
+            assert_eq!(&text[span], "target", "{path}");
+        }
+        // An escape that is not written as itself: the whole value.
+        assert_eq!(spans.sub_span("e", 7..13, &file), spans.value_span("e"));
+    }
+
+    #[test]
+    fn a_control_character_is_located_at_its_escape() {
+        for (text, at) in [
+            ("a: \"x\\0y\"\n", "\\0"),
+            ("a: \"x\\u202Ey\"\n", "\\u202E"),
+            ("a:\n  - \"\\x1b\"\n", "\\x1b"),
+            ("\"k\\ey\": 1\n", "\\e"),
+        ] {
+            let file = SourceFile::new("t.yaml", text);
+            let ds = load::<serde_yaml::Value>(&file).unwrap_err();
+            let start = text.find(at).unwrap();
+            assert_eq!(ds.len(), 1, "{text}");
+            assert_eq!(ds[0].code, "control-character");
+            assert_eq!(
+                ds[0].location.as_ref().map(|l| l.span.clone()),
+                Some(start..start + at.len()),
+                "{text}"
+            );
+        }
+        assert!(
+            load_allowing_controls::<serde_yaml::Value>(&SourceFile::new("t.yaml", "a: \"\\0\"\n"))
+                .is_ok()
+        );
     }
 }

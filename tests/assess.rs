@@ -233,3 +233,23 @@ fn a_closed_output_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(out.status.code(), Some(0), "{stderr}");
 }
+
+#[test]
+fn rule_texts_are_checked_against_the_names_their_context_gives() {
+    // `rules lint` refuses a text reading any other name (render::TEXT_VARIABLES): the list
+    // must be what evaluation hands the texts.
+    let rules = tiercheck::load_rules(None).unwrap();
+    let facts =
+        tiercheck::facts::Facts::load(Path::new("reports/2022/tajikistan.yaml"), &rules).unwrap();
+    let context = tiercheck::evaluate::text_context(&rules, &facts);
+    let mut given: Vec<&str> = context
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut checked = tiercheck::render::TEXT_VARIABLES.to_vec();
+    given.sort_unstable();
+    checked.sort_unstable();
+    assert_eq!(given, checked);
+}

@@ -275,3 +275,78 @@ fn a_wrong_config_is_located_in_its_file() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("`no-such.toml` does not exist"));
 }
+
+#[test]
+fn a_smaller_input_limit_in_the_config_refuses_every_larger_input_naming_the_limit() {
+    // The facts file (about 6 KB) and drafts of 6 KB against limits of 1 KB and 4096 bytes:
+    // each reader (a draft, standard input, a facts file, extract's narrative) is refused.
+    let tmp = tempfile::tempdir().unwrap();
+    let draft = tmp.path().join("draft.txt");
+    std::fs::write(&draft, "TAJIKISTAN: Tier 2\n\n".repeat(300)).unwrap();
+    let facts = repo().join("reports/2022/tajikistan.yaml");
+    for (limit, bytes) in [("\"1 KB\"", 1024), ("4096", 4096)] {
+        std::fs::write(
+            tmp.path().join("tiercheck.toml"),
+            format!("input_limit = {limit}\n"),
+        )
+        .unwrap();
+        let runs: [(Vec<&str>, &str); 4] = [
+            (vec!["check", "draft.txt"], ""),
+            (vec!["check", "-"], "TAJIKISTAN: Tier 2\n\n"),
+            (vec!["assess", facts.to_str().unwrap()], ""),
+            (vec!["extract", "draft.txt"], ""),
+        ];
+        for (args, stdin) in runs {
+            let out = tiercheck()
+                .current_dir(tmp.path())
+                .args(&args)
+                .write_stdin(stdin.repeat(300))
+                .output()
+                .unwrap();
+            let stderr = stderr_of(&out);
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+            // The message as one line, however the terminal width wrapped it.
+            let flat = stderr
+                .split_whitespace()
+                .filter(|w| *w != "│")
+                .collect::<Vec<_>>()
+                .join(" ");
+            assert!(
+                flat.contains("input-too-large")
+                    && flat.contains(&format!("more than the input limit of {bytes} bytes")),
+                "{args:?}: {stderr}"
+            );
+        }
+    }
+    // Under the default limit the same inputs are read.
+    std::fs::remove_file(tmp.path().join("tiercheck.toml")).unwrap();
+    let out = tiercheck()
+        .current_dir(tmp.path())
+        .args(["check", "draft.txt"])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(2), "{}", stderr_of(&out));
+}
+
+#[test]
+fn an_input_limit_that_is_not_a_size_is_located_in_the_config() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (value, col) in [("\"lots\"", 15), ("0", 15), ("\"12 parsecs\"", 15)] {
+        std::fs::write(
+            tmp.path().join("tiercheck.toml"),
+            format!("input_limit = {value}\n"),
+        )
+        .unwrap();
+        let out = tiercheck()
+            .current_dir(tmp.path())
+            .args(["rules", "lint"])
+            .output()
+            .unwrap();
+        let stderr = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(
+            stderr.contains("not a size") && stderr.contains(&format!("[tiercheck.toml:1:{col}]")),
+            "{stderr}"
+        );
+    }
+}

@@ -5,6 +5,8 @@
 
 #![allow(clippy::panic, clippy::unwrap_used, clippy::expect_used)]
 
+mod support;
+
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
@@ -657,6 +659,115 @@ fn template_errors_name_the_template_file_line_and_column() {
             "{name}: `{words}` not in:\n{stderr}"
         );
     }
+}
+
+#[test]
+fn template_references_are_located_in_draft_and_in_rules_lint() {
+    // (template, content, expected location, expected words): a name no assessment gives (read
+    // alone, through a filter, inside an included template), an unknown filter, test, function
+    // and template. `draft` and `rules lint` load the templates alike and report each at its
+    // place before anything renders.
+    let cases = [
+        (
+            "heading.tera",
+            "{{ country }}\n  ({{ tier_name }})\n",
+            "heading.tera:2:7]",
+            "variable `tier_name` is not defined",
+        ),
+        (
+            "heading.tera",
+            "{{ country }} ({{ tier_label }}){% if flags %}\n{{ waiver_year | number_words }}{% endif %}\n",
+            "heading.tera:2:4]",
+            "variable `waiver_year` is not defined",
+        ),
+        (
+            "profile.tera",
+            "{% set p = facts.profile %}{{ p.summary.value }}\n{{ summary }}\n",
+            "profile.tera:2:4]",
+            "variable `summary` is not defined",
+        ),
+        (
+            "heading.tera",
+            "{{ country }}\n({{ tier_label | shout }})\n",
+            "heading.tera:2:18]",
+            "unknown filter `shout`",
+        ),
+        (
+            "heading.tera",
+            "{{ country }}\n{% if tier_label is shouty %}x{% endif %}\n",
+            "heading.tera:2:21]",
+            "unknown test `shouty`",
+        ),
+        (
+            "heading.tera",
+            "{{ country }}\n({{ shout(x=1) }})\n",
+            "heading.tera:2:5]",
+            "unknown function `shout`",
+        ),
+        (
+            "heading.tera",
+            "{{ country }}\n{% include \"nowhere.tera\" %}\n",
+            "heading.tera:2:12]",
+            "unknown template `nowhere.tera`",
+        ),
+    ];
+    for (name, content, location, words) in cases {
+        let project = tempfile::tempdir().unwrap();
+        let templates = templates_with(name, content);
+        let dir = project.path().join("templates");
+        support::copy_dir(templates.path(), &dir);
+        std::fs::write(
+            project.path().join("tiercheck.toml"),
+            "templates = \"templates\"\n",
+        )
+        .unwrap();
+        let facts = Path::new(env!("CARGO_MANIFEST_DIR")).join("reports/2022/tajikistan.yaml");
+        for args in [
+            vec!["draft", facts.to_str().unwrap()],
+            vec!["rules", "lint"],
+        ] {
+            let out = Command::cargo_bin("tiercheck")
+                .unwrap()
+                .current_dir(project.path())
+                .env("NO_COLOR", "1")
+                .args(&args)
+                .output()
+                .unwrap();
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert_eq!(out.status.code(), Some(2), "{args:?} {name}: {stderr}");
+            assert!(
+                stderr.contains(&format!("templates/{location}")) && stderr.contains(words),
+                "{args:?}: `{location}` and `{words}` not in:\n{stderr}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_component_reading_a_name_it_is_not_given_fails_the_draft_at_its_place() {
+    // A component sees only its arguments; what it reads otherwise is undefined when it renders.
+    let text = std::fs::read_to_string("templates/components.tera").unwrap();
+    let edited = text.replacen("{{ v | number_words }}", "{{ w | number_words }}", 1);
+    let (line, col) = text
+        .lines()
+        .enumerate()
+        .find_map(|(i, l)| l.find("{{ v | number_words }}").map(|c| (i + 1, c + 1)))
+        .unwrap();
+    let dir = templates_with("components.tera", &edited);
+    let out = draft_cli(&[
+        "reports/2022/tajikistan.yaml",
+        "--templates",
+        dir.path().to_str().unwrap(),
+    ]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "components.tera:{line}:{}]",
+            col + "{{ w | ".len()
+        )) && stderr.contains("found a name that is not defined"),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -189,21 +189,28 @@ fn escape_sequences_in_a_draft_never_reach_the_terminal() {
 }
 
 #[test]
-fn lone_cr_line_ends_show_the_right_line_in_the_snippet() {
+fn lone_cr_line_ends_and_yaml_tags_show_the_right_line_in_the_snippet() {
     let dir = tempfile::tempdir().unwrap();
     let facts = dir.path().join("facts.yaml");
-    std::fs::write(
-        &facts,
-        "country: X\ryear: 2022\rfacts:\r  law:\r    penalty_max_years: -3\r",
-    )
-    .unwrap();
-    let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
-    let err = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{err}");
-    assert!(
-        err.contains("facts.yaml:5:24]") && err.contains("5 │     penalty_max_years: -3"),
-        "{err}"
-    );
+    for (text, shown) in [
+        (
+            "country: X\ryear: 2022\rfacts:\r  law:\r    penalty_max_years: -3\r",
+            "5 │     penalty_max_years: -3",
+        ),
+        (
+            "country: !!str X\ryear: !!int 2022\rfacts: !!map\r  law: !!map\r    penalty_max_years: !!int -3\r",
+            "5 │     penalty_max_years: !!int -3",
+        ),
+    ] {
+        std::fs::write(&facts, text).unwrap();
+        let out = tiercheck().arg("assess").arg(&facts).output().unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{err}");
+        assert!(
+            err.contains("facts.yaml:5:24]") && err.contains(shown),
+            "{err}"
+        );
+    }
 }
 
 // ------------------------------------------------------------------- extract output must load
@@ -304,6 +311,143 @@ fn the_largest_count_assess_accepts_also_drafts_and_a_larger_one_is_located() {
         assert!(
             err.contains("too large") && err.contains(":31:"),
             "{command}: {err}"
+        );
+    }
+}
+
+// ------------------------------------------------------------------ linear in every input list
+// The probe's inputs at its sizes. Each run is one pass over its lists: these end in a normal
+// result or a located exit 2 within an ordinary test run, where a rescan per item took minutes.
+
+/// `check --format json` of a draft: the exit code and the diagnostics.
+fn check_json(draft: &Path) -> (Option<i32>, Vec<serde_json::Value>) {
+    let out = tiercheck()
+        .args(["check", "--format", "json"])
+        .arg(draft)
+        .output()
+        .unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("no JSON: {}", stderr_of(&out)));
+    (
+        out.status.code(),
+        v["diagnostics"].as_array().unwrap().clone(),
+    )
+}
+
+fn with_code<'a>(ds: &'a [serde_json::Value], code: &str) -> Vec<&'a serde_json::Value> {
+    ds.iter().filter(|d| d["code"] == code).collect()
+}
+
+#[test]
+fn a_sidecar_of_20000_entries_beside_a_small_draft_is_one_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("draft.txt");
+    // Lines 3 to 42 each repeat a word: 40 doubled-word findings in 2 KB.
+    let mut text = String::from("TAJIKISTAN: Tier 2\n\n");
+    for i in 0..40 {
+        text.push_str(&format!(
+            "Officials counted {i} new cases in the the region.\n"
+        ));
+    }
+    std::fs::write(&draft, &text).unwrap();
+    // Two entries cover a finding (one by line, one by text); 19,998 cover nothing: entries
+    // for lines past the end, for text the draft lacks, and for a code that does not exist.
+    let mut sidecar = String::from("ignore:\n");
+    sidecar.push_str("  - { code: doubled-word, line: 3, reason: quoted }\n");
+    sidecar.push_str("  - { code: doubled-word, text: counted 7 new, reason: quoted }\n");
+    for i in 2..20_000 {
+        sidecar.push_str(&match i % 3 {
+            0 => format!(
+                "  - {{ code: doubled-word, line: {}, reason: stale }}\n",
+                100 + i
+            ),
+            1 => format!("  - {{ code: doubled-word, text: counted {i}x, reason: stale }}\n"),
+            _ => format!("  - {{ code: doubled-wurd, line: {i}, reason: stale }}\n"),
+        });
+    }
+    std::fs::write(dir.path().join("draft.txt.tiercheck.yaml"), &sidecar).unwrap();
+
+    let (code, ds) = check_json(&draft);
+    assert_eq!(code, Some(1));
+    let doubled = with_code(&ds, "doubled-word");
+    assert_eq!(doubled.len(), 38, "lines 3 and 10 are accepted");
+    assert!(doubled.iter().all(|d| d["line"] != 3 && d["line"] != 10));
+    let unused = with_code(&ds, "unused-suppression");
+    assert_eq!(unused.len(), 19_998);
+    // Each stale entry is located at its own line of the sidecar.
+    let last = unused.iter().max_by_key(|d| d["line"].as_u64()).unwrap();
+    assert_eq!(last["line"], 20_001);
+    assert!(last["file"]
+        .as_str()
+        .unwrap()
+        .ends_with("draft.txt.tiercheck.yaml"));
+    let misspelt = unused
+        .iter()
+        .filter(|d| d["message"].as_str().unwrap().contains("`doubled-wurd`"))
+        .collect::<Vec<_>>();
+    assert_eq!(misspelt.len(), 6_666);
+    assert!(misspelt.iter().all(|d| d["help"]
+        .as_str()
+        .unwrap()
+        .contains("did you mean `doubled-word`?")));
+}
+
+#[test]
+fn a_history_of_24000_entries_is_one_pass_with_every_repeat_located() {
+    let text = std::fs::read_to_string("reports/2022/tajikistan.yaml").unwrap();
+    let (head, rest) = text.split_once("history:\n").unwrap();
+    // The history ends with its 2018 entry.
+    let end = rest.find("2018").unwrap();
+    let tail = &rest[end + rest[end..].find('\n').unwrap() + 1..];
+    // 24,000 entries (about 650 KB) cycling over the 122 years before the report year: every
+    // entry after the first 122 repeats a year.
+    let mut facts = format!("{head}history:\n");
+    for i in 0..24_000 {
+        facts.push_str(&format!(
+            "  - {{ year: {}, tier: \"2\" }}\n",
+            2021 - i % 122
+        ));
+    }
+    facts.push_str(tail);
+    assert!(facts.len() > 600_000);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tajikistan.yaml");
+    std::fs::write(&path, &facts).unwrap();
+
+    let out = tiercheck().arg("assess").arg(&path).output().unwrap();
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(2));
+    let repeats = err.lines().filter(|l| *l == "bad-history").count();
+    assert_eq!(repeats, 24_000 - 122, "one located error per repeated year");
+    let first_line = head.lines().count() + 2;
+    let last_line = first_line + 23_999;
+    for line in [first_line + 122, last_line] {
+        assert!(
+            err.contains(&format!("tajikistan.yaml:{line}:13]")),
+            "line {line}"
+        );
+    }
+}
+
+#[test]
+fn eight_thousand_bullets_in_178_kb_give_8000_located_findings() {
+    let dir = tempfile::tempdir().unwrap();
+    let draft = dir.path().join("bullets.txt");
+    let mut text = String::from("TAJIKISTAN: Tier 2\n\nPROSECUTION\n\n");
+    for i in 0..8_000 {
+        text.push_str(&format!("- The the {i:04} cases.\n"));
+    }
+    assert!((170_000..190_000).contains(&text.len()));
+    std::fs::write(&draft, &text).unwrap();
+
+    let (code, ds) = check_json(&draft);
+    assert_eq!(code, Some(1));
+    let doubled = with_code(&ds, "doubled-word");
+    assert_eq!(doubled.len(), 8_000);
+    for (i, d) in doubled.iter().enumerate() {
+        assert_eq!(
+            (d["line"].as_u64(), d["column"].as_u64()),
+            (Some(5 + i as u64), Some(3))
         );
     }
 }

@@ -151,6 +151,22 @@ const BREAKAGES: &[Breakage] = &[
         code: "misplaced-wording",
         offset: Some(0),
     },
+    // A finding text (a folded block) with an unknown filter and one reading a name its context
+    // does not give: pointed at the filter and at the name, lines into the block.
+    Breakage {
+        file: "criteria.yaml",
+        old: "The government investigated {{ facts.prosecution.investigations.value | number_words }}",
+        new: "The government investigated {{ facts.prosecution.investigations.value | in_words }}",
+        code: "bad-template",
+        offset: Some("The government investigated {{ facts.prosecution.investigations.value | ".len()),
+    },
+    Breakage {
+        file: "criteria.yaml",
+        old: "{{ facts.prosecution.prosecutions.previous | number_words }} in the previous",
+        new: "{{ prosecutions.previous | number_words }} in the previous",
+        code: "bad-template",
+        offset: Some("{{ ".len()),
+    },
     // Dated versions of a param that leave a year without a value.
     Breakage {
         file: "ruleset.yaml",
@@ -223,6 +239,57 @@ fn lint_with(file: &str, old: &str, new: &str) -> (Option<i32>, String, String) 
         stderr_of(&out),
         format!("{file}:{line}:"),
     )
+}
+
+#[test]
+fn a_control_character_in_a_rule_string_is_located_at_its_escape() {
+    // (file, text, replacement, where the control character is written in the replacement):
+    // a NUL, an ESC, a bidi override and a raw control, in the rulebook and the check rules.
+    let cases = [
+        (
+            "criteria.yaml",
+            "finding: \"The government provided only partial",
+            "finding: \"The government\\0 provided only partial",
+            "\\0",
+        ),
+        (
+            "claims.yaml",
+            "phrase: Tier 2 Watch List,",
+            "phrase: \"Tier 2\\e Watch List\",",
+            "\\e",
+        ),
+        (
+            "style.yaml",
+            "message: \"`{match}` is not victim-centered language\"",
+            "message: \"`{match}` is not\\u202e victim-centered language\"",
+            "\\u202e",
+        ),
+        (
+            "checks.yaml",
+            "example: \"Freedonia (Tier 2)\"",
+            "example: \"Free\u{1}donia (Tier 2)\"",
+            "\u{1}",
+        ),
+    ];
+    for (file, old, new, escape) in cases {
+        let (_tmp, dir) = rules_copy();
+        let (line, col) = edit(&dir.join(file), old, new);
+        let col = col + new[..new.find(escape).unwrap()].chars().count();
+        let out = tiercheck()
+            .args(["rules", "lint", "--rules"])
+            .arg(&dir)
+            .output()
+            .unwrap();
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{file}: {err}");
+        assert!(
+            err.contains("control-character") && err.contains(&format!("{file}:{line}:{col}]")),
+            "{file}:{line}:{col}: {err}"
+        );
+        // The escape is underlined whole.
+        let underline = format!(" {}\n", "─".repeat(escape.chars().count()));
+        assert!(err.contains(&underline), "{file}: {err}");
+    }
 }
 
 const A_CONDITION: &str = r#"when: "prosecution.specialized_units == true""#;

@@ -8,7 +8,7 @@ use crate::assessment::{Assessment, Outcome};
 use crate::cli::{AssessArgs, TextOrJson};
 use crate::config::RulesUsed;
 use crate::rulebook::schema::Effect;
-use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
+use crate::{assess_file_within, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
 pub fn run(args: &AssessArgs) -> Exit {
     if args.watch {
@@ -31,7 +31,7 @@ pub fn run(args: &AssessArgs) -> Exit {
     let mut assessments = Vec::new();
     let mut problems = Vec::new();
     for f in &files {
-        match assess_file(&rules, f) {
+        match assess_file_within(&rules, f, project.input_limit()) {
             Ok(a) => assessments.push(a),
             Err(mut ds) => problems.append(&mut ds),
         }
@@ -130,7 +130,7 @@ fn watch(args: &AssessArgs) -> Exit {
         let mut out = Vec::new();
         let mut problems = Vec::new();
         for f in &files {
-            match assess_file(&rules, f) {
+            match assess_file_within(&rules, f, project.input_limit()) {
                 Ok(a) => {
                     let block = match args.format {
                         TextOrJson::Json => serde_json::to_string_pretty(&a)

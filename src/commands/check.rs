@@ -4,7 +4,7 @@
 //! finding remains (with `--strict`, any warning too; never with `--exit-zero`), 2 when it could
 //! not run or a draft could not be checked.
 
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use crate::batch::{self, Batch, Input};
@@ -177,7 +177,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
     let (select, ignore) = project.select_ignore(&args.select, &args.ignore);
     let selection = Selection { select, ignore };
     check_selection(&selection, &rules)?;
-    let inputs = inputs(args)?;
+    let inputs = inputs(args, project.input_limit())?;
     if args.fix.fix || args.fix.diff {
         // A Word document or a web page is never rewritten: refused before anything is read.
         let refused: Vec<Diagnostic> = inputs
@@ -205,6 +205,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
         selection: &selection,
         year: project.year(args.year),
         tick: Some(&tick),
+        input_limit: project.input_limit(),
     };
     let mut report = batch.run(&inputs.drafts);
     if let Some(p) = &progress {
@@ -272,7 +273,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
 }
 
 /// The drafts of the arguments; `-` is standard input, named by `--stdin-filename`.
-fn inputs(args: &CheckArgs) -> Result<batch::Inputs, Vec<Diagnostic>> {
+fn inputs(args: &CheckArgs, limit: u64) -> Result<batch::Inputs, Vec<Diagnostic>> {
     let dash = std::path::Path::new("-");
     let files: Vec<PathBuf> = args
         .drafts
@@ -282,20 +283,15 @@ fn inputs(args: &CheckArgs) -> Result<batch::Inputs, Vec<Diagnostic>> {
         .collect();
     let mut inputs = batch::expand(&files)?;
     if files.len() < args.drafts.len() {
-        let mut bytes = Vec::new();
-        std::io::stdin()
-            .take(crate::source::MAX_INPUT_BYTES)
-            .read_to_end(&mut bytes)
-            .map_err(|e| {
-                vec![Diagnostic::error(
-                    "io-error",
-                    format!("cannot read standard input: {e}"),
-                )]
-            })?;
         let name = args
             .stdin_filename
             .clone()
             .unwrap_or_else(|| "stdin".to_string());
+        let bytes = crate::source::read_within(std::io::stdin(), &name, limit, 0).map_err(|e| {
+            vec![e.unwrap_or_else(|e| {
+                Diagnostic::error("io-error", format!("cannot read standard input: {e}"))
+            })]
+        })?;
         let at = args
             .drafts
             .iter()

@@ -12,7 +12,7 @@ use crate::config::Origin;
 use crate::diagnostic::Diagnostic;
 use crate::impact::{self, Change, FileImpact};
 use crate::rulebook::Rulebook;
-use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
+use crate::{assess_file_within, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
 #[derive(Serialize)]
 struct DiffReport<'a> {
@@ -76,7 +76,11 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
     let mut changed = Vec::new();
     let mut problems = Vec::new();
     for f in &files {
-        let change = match (assess_file(&base, f), assess_file(&edited, f)) {
+        let limit = project.input_limit();
+        let change = match (
+            assess_file_within(&base, f, limit),
+            assess_file_within(&edited, f, limit),
+        ) {
             (Ok(b), Ok(a)) => Some((a.country.clone(), a.year, impact::compare(&b, &a))),
             (Err(mut e), Err(_)) => {
                 problems.append(&mut e);

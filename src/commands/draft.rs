@@ -7,7 +7,7 @@ use crate::assessment::Assessment;
 use crate::cli::RulesArg;
 use crate::diagnostic::Diagnostic;
 use crate::draft::Templates;
-use crate::{assess_file, eprint_diagnostics, load_rules, write_atomic, Exit};
+use crate::{assess_file_within, eprint_diagnostics, load_rules, write_atomic, Exit};
 
 #[derive(Debug, clap::Args)]
 pub struct DraftArgs {
@@ -79,7 +79,7 @@ fn prepare(args: &DraftArgs) -> Result<(Assessment, Templates), Vec<Diagnostic>>
             return Err(ds);
         }
     };
-    let assessment = assess_file(&rules, &args.facts)?;
+    let assessment = assess_file_within(&rules, &args.facts, project.input_limit())?;
     if !assessment.warnings.is_empty() {
         eprint_diagnostics(&assessment.warnings);
     }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use crate::assessment::{Assessment, Evidence, Outcome};
 use crate::cli::{ExplainArgs, TextOrJson};
 use crate::rulebook::schema::{Direction, Effect};
-use crate::{assess_file, eprint_diagnostics, load_project_rules, Exit};
+use crate::{assess_file_within, eprint_diagnostics, load_project_rules, Exit};
 
 pub fn run(args: &ExplainArgs) -> Exit {
     let (project, rules) = match load_project_rules(&args.rules) {
@@ -16,7 +16,7 @@ pub fn run(args: &ExplainArgs) -> Exit {
             return Exit::Failed;
         }
     };
-    match assess_file(&rules, &args.facts) {
+    match assess_file_within(&rules, &args.facts, project.input_limit()) {
         Ok(a) => {
             match args.format {
                 TextOrJson::Text => crate::out!("{}\n{}", project.rules_used(), explain(&a)),

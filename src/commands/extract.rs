@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::extract::comment_safe;
 use crate::extract::extract;
 use crate::rulebook::{RuleFiles, Rulebook};
-use crate::source::read_source;
+use crate::source::read_source_limited;
 use crate::{eprint_diagnostics, write_atomic, Exit};
 
 #[derive(Debug, Clone, Copy, Default, ValueEnum, PartialEq, Eq)]
@@ -94,7 +94,7 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     let rulebook = Rulebook::from_files(files.clone()).ok();
     let rules = CheckRules::load(&files, rulebook.as_ref())?;
     rules.compile_in_background();
-    let file = read_source(&args.narrative).map_err(|d| vec![d])?;
+    let file = read_source_limited(&args.narrative, project.input_limit()).map_err(|d| vec![d])?;
     rules.claims.defer_absent(&file.text);
     let draft = Draft::read(&file, &rules);
     let year = args

@@ -8,14 +8,14 @@
 //! column a character in that paragraph; a note's text follows its paragraph's on the same line.
 
 use std::collections::HashMap;
-use std::io::{Cursor, Read};
+use std::io::Cursor;
 
 use quick_xml::events::{BytesStart, Event};
 use quick_xml::Reader as XmlReader;
 
 use crate::diagnostic::Diagnostic;
 use crate::normalize::{LineShapes, Normalized};
-use crate::source::MAX_INPUT_BYTES;
+use crate::source::read_within;
 
 use super::{Paragraph, Reader};
 
@@ -27,6 +27,7 @@ impl Reader for Docx {
         name: &str,
         bytes: Vec<u8>,
         shapes: &dyn LineShapes,
+        limit: u64,
     ) -> Result<Normalized, Diagnostic> {
         let bad = |why: String| {
             Diagnostic::error(
@@ -40,11 +41,13 @@ impl Reader for Docx {
             let Ok(f) = zip.by_name(path) else {
                 return Ok(None);
             };
-            let mut text = String::new();
-            f.take(MAX_INPUT_BYTES)
-                .read_to_string(&mut text)
-                .map_err(|e| bad(format!("`{path}`: {e}")))?;
-            Ok(Some(text))
+            // Unpacked, a part is held to the input limit too (a small file can unpack to
+            // gigabytes).
+            let bytes = read_within(f, &format!("{name}: {path}"), limit, 0)
+                .map_err(|e| e.unwrap_or_else(|e| bad(format!("`{path}`: {e}"))))?;
+            String::from_utf8(bytes)
+                .map(Some)
+                .map_err(|e| bad(format!("`{path}` is not UTF-8: {e}")))
         };
         let document = part("word/document.xml")?
             .ok_or_else(|| bad("it has no `word/document.xml`".to_string()))?;

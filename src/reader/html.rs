@@ -22,6 +22,7 @@ impl Reader for Html {
         name: &str,
         bytes: Vec<u8>,
         shapes: &dyn LineShapes,
+        _limit: u64,
     ) -> Result<Normalized, Diagnostic> {
         let file = super::text_file(name, bytes)?;
         let page = Page::parse_document(&file.text);

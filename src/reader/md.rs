@@ -19,6 +19,7 @@ impl Reader for Markdown {
         name: &str,
         bytes: Vec<u8>,
         shapes: &dyn LineShapes,
+        _limit: u64,
     ) -> Result<Normalized, Diagnostic> {
         let file = super::text_file(name, bytes)?;
         let src = file.text.as_str();

@@ -20,17 +20,19 @@ use std::sync::Arc;
 use crate::batch::Input;
 use crate::diagnostic::Diagnostic;
 use crate::normalize::{LineShapes, Normalized};
-use crate::source::{read_bytes, source_from_bytes, SourceFile};
+use crate::source::{read_bytes_limited, source_from_bytes, SourceFile};
 
 /// One draft format.
 pub trait Reader: Sync {
     /// Read a draft's bytes, named `name` in messages, into normalized text. `shapes` tells which
-    /// lines of plain text are headings, section titles or bullets in the house style.
+    /// lines of plain text are headings, section titles or bullets in the house style; `limit`
+    /// bounds what a packed format unpacks to (the input limit).
     fn read(
         &self,
         name: &str,
         bytes: Vec<u8>,
         shapes: &dyn LineShapes,
+        limit: u64,
     ) -> Result<Normalized, Diagnostic>;
 }
 
@@ -75,15 +77,19 @@ pub fn skip_reason(path: &Path) -> Option<&'static str> {
     })
 }
 
-/// Read one input with the reader of its name.
-pub fn read_input(input: &Input, shapes: &dyn LineShapes) -> Result<Normalized, Diagnostic> {
+/// Read one input with the reader of its name, within `limit` bytes (the input limit).
+pub fn read_input(
+    input: &Input,
+    shapes: &dyn LineShapes,
+    limit: u64,
+) -> Result<Normalized, Diagnostic> {
     match input {
         Input::File(p) => {
             let name = p.display().to_string();
-            let bytes = read_bytes(p)?;
-            for_name(&name).read(&name, bytes, shapes)
+            let bytes = read_bytes_limited(p, limit)?;
+            for_name(&name).read(&name, bytes, shapes, limit)
         }
-        Input::Bytes { name, bytes } => for_name(name).read(name, bytes.clone(), shapes),
+        Input::Bytes { name, bytes } => for_name(name).read(name, bytes.clone(), shapes, limit),
     }
 }
 

@@ -13,6 +13,7 @@ impl Reader for Text {
         name: &str,
         bytes: Vec<u8>,
         shapes: &dyn LineShapes,
+        _limit: u64,
     ) -> Result<Normalized, Diagnostic> {
         let file = super::text_file(name, bytes)?;
         Ok(normalize::plain(&file, shapes))
