@@ -349,7 +349,7 @@ fn is_template_file(rel: &str) -> bool {
 /// Located diagnostics for a Tera error. Syntax and rendering errors carry their template and
 /// span; the checks Tera runs once all templates are in (unknown filters, functions, components,
 /// includes) arrive as one text report per problem, read here for their `file:line:col`.
-fn template_diagnostics(
+pub(crate) fn template_diagnostics(
     e: &tera::Error,
     files: &IndexMap<String, Arc<SourceFile>>,
     code: &str,

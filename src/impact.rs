@@ -8,6 +8,7 @@
 use serde::Serialize;
 
 use crate::assessment::Assessment;
+use crate::diagnostic::Diagnostic;
 use crate::rulebook::schema::Effect;
 
 /// One outcome that differs. `id` names the pillar, criterion or finding when there is one.
@@ -45,6 +46,63 @@ pub struct FileImpact {
     pub country: String,
     pub year: i64,
     pub changes: Vec<Change>,
+}
+
+/// The impact of a rule edit on one facts file, from its assessments under the base rules
+/// (`before`) and the edited ones (`after`): `None` when nothing changes, an `invalid` change
+/// when it assesses under one rule set only, and the base rules' diagnostics when it assesses
+/// under neither.
+pub fn file_impact(
+    file: &str,
+    before: Result<Assessment, Vec<Diagnostic>>,
+    after: Result<Assessment, Vec<Diagnostic>>,
+) -> Result<Option<FileImpact>, Vec<Diagnostic>> {
+    let (country, year, changes) = match (before, after) {
+        (Ok(b), Ok(a)) => (a.country.clone(), a.year, compare(&b, &a)),
+        (Err(e), Err(_)) => return Err(e),
+        (Err(e), Ok(a)) => (
+            a.country.clone(),
+            a.year,
+            vec![Change::new(
+                "invalid",
+                None,
+                Some(format!("not assessable: {}", first_message(&e))),
+                Some(format!("assessed: {}", a.tier_label)),
+            )],
+        ),
+        (Ok(b), Err(e)) => (
+            b.country.clone(),
+            b.year,
+            vec![Change::new(
+                "invalid",
+                None,
+                Some(format!("assessed: {}", b.tier_label)),
+                Some(format!("not assessable: {}", first_message(&e))),
+            )],
+        ),
+    };
+    Ok((!changes.is_empty()).then(|| FileImpact {
+        file: file.to_string(),
+        country,
+        year,
+        changes,
+    }))
+}
+
+/// The first of a set of diagnostics, with its place, for a one-line summary.
+fn first_message(ds: &[Diagnostic]) -> String {
+    let mut ds = ds.to_vec();
+    crate::diagnostic::sort(&mut ds);
+    match ds.first() {
+        Some(d) => {
+            let at = d
+                .line_cols()
+                .map(|(l, c, _, _)| format!(" ({}:{l}:{c})", d.file_name()))
+                .unwrap_or_default();
+            format!("{}{at}", d.message)
+        }
+        None => "unknown problem".into(),
+    }
 }
 
 /// Every outcome of `after` that differs from `before`, in a fixed order: tier, movement, flags,

@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::cli::TextOrJson;
 use crate::config::Origin;
 use crate::diagnostic::Diagnostic;
-use crate::impact::{self, Change, FileImpact};
+use crate::impact::{self, FileImpact};
 use crate::rulebook::Rulebook;
 use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
@@ -76,42 +76,11 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
     let mut changed = Vec::new();
     let mut problems = Vec::new();
     for f in &files {
-        let change = match (assess_file(&base, f), assess_file(&edited, f)) {
-            (Ok(b), Ok(a)) => Some((a.country.clone(), a.year, impact::compare(&b, &a))),
-            (Err(mut e), Err(_)) => {
-                problems.append(&mut e);
-                None
-            }
-            (Err(e), Ok(a)) => Some((
-                a.country.clone(),
-                a.year,
-                vec![Change {
-                    kind: "invalid",
-                    id: None,
-                    before: Some(format!("not assessable: {}", first_message(&e))),
-                    after: Some(format!("assessed: {}", a.tier_label)),
-                }],
-            )),
-            (Ok(b), Err(e)) => Some((
-                b.country.clone(),
-                b.year,
-                vec![Change {
-                    kind: "invalid",
-                    id: None,
-                    before: Some(format!("assessed: {}", b.tier_label)),
-                    after: Some(format!("not assessable: {}", first_message(&e))),
-                }],
-            )),
-        };
-        if let Some((country, year, changes)) = change {
-            if !changes.is_empty() {
-                changed.push(FileImpact {
-                    file: f.display().to_string(),
-                    country,
-                    year,
-                    changes,
-                });
-            }
+        let name = f.display().to_string();
+        match impact::file_impact(&name, assess_file(&base, f), assess_file(&edited, f)) {
+            Ok(Some(i)) => changed.push(i),
+            Ok(None) => {}
+            Err(mut e) => problems.append(&mut e),
         }
     }
     if !problems.is_empty() {
@@ -153,21 +122,6 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         }
     }
     Exit::Clean
-}
-
-fn first_message(ds: &[Diagnostic]) -> String {
-    let mut ds = ds.to_vec();
-    crate::diagnostic::sort(&mut ds);
-    match ds.first() {
-        Some(d) => {
-            let at = d
-                .line_cols()
-                .map(|(l, c, _, _)| format!(" ({}:{l}:{c})", d.file_name()))
-                .unwrap_or_default();
-            format!("{}{at}", d.message)
-        }
-        None => "unknown problem".into(),
-    }
 }
 
 #[derive(Debug, clap::Args)]
