@@ -7,6 +7,9 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
+mod support;
+use support::copy_dir;
+
 fn tiercheck() -> Command {
     Command::cargo_bin("tiercheck").unwrap()
 }
@@ -118,10 +121,7 @@ fn a_folder_of_other_files_is_not_replaced() {
 fn a_broken_report_template_is_reported_at_its_line_and_nothing_is_written() {
     let tmp = tempfile::tempdir().unwrap();
     let templates = tmp.path().join("templates");
-    std::fs::create_dir(&templates).unwrap();
-    for e in std::fs::read_dir("templates/report").unwrap().flatten() {
-        std::fs::copy(e.path(), templates.join(e.file_name())).unwrap();
-    }
+    copy_dir(Path::new("templates/report"), &templates);
     let heatmap = templates.join("heatmap.html");
     let text = read(&heatmap);
     let broken = text.replacen("<h2>Columns</h2>", "<h2>Columns</h2>{% if %}", 1);
@@ -175,4 +175,69 @@ fn drafts_are_checked_paired_and_a_draft_without_facts_is_listed() {
     let castamar = read(&site.join("countries/castamar-2022.html"));
     assert!(castamar.contains("class=\"diag-ref error\""));
     assert!(castamar.contains("tier-not-computed"));
+}
+
+/// A copy of the bundled rules with one edit, as the rules before an edit.
+fn base_rules(dir: &Path, old: &str, new: &str) -> std::path::PathBuf {
+    let base = dir.join("base-rules");
+    copy_dir(Path::new("rules"), &base);
+    let ruleset = base.join("ruleset.yaml");
+    let text = read(&ruleset);
+    assert!(text.contains(old), "`{old}` is in ruleset.yaml");
+    std::fs::write(&ruleset, text.replacen(old, new, 1)).unwrap();
+    base
+}
+
+#[test]
+fn a_rule_edit_is_worded_by_the_report_templates() {
+    let tmp = tempfile::tempdir().unwrap();
+    // The words are the templates': reword the kind of finding in a copy of them.
+    let templates = tmp.path().join("templates");
+    copy_dir(Path::new("templates/report"), &templates);
+    let words = templates.join("_words.html");
+    let text = read(&words);
+    let reworded = text.replacen("\"key_gap\": \"key gap\"", "\"key_gap\": \"KEY GAP\"", 1);
+    assert_ne!(text, reworded);
+    std::fs::write(&words, reworded).unwrap();
+    let site = tmp.path().join("site");
+    let run = |base: &Path| {
+        let out = tiercheck()
+            .args(["report", "reports/2022", "--base-rules"])
+            .arg(base)
+            .arg("--templates")
+            .arg(&templates)
+            .arg("-o")
+            .arg(&site)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let index = read(&site.join("index.html"));
+        let from = index.find("id=\"impact\"").expect("the impact section");
+        index[from..from + index[from..].find("</section>").unwrap()].to_string()
+    };
+
+    // Under the base rules a maximum of eight years was too low: the key gap goes away.
+    let base = base_rules(
+        &tmp.path().join("penalty"),
+        "min_max_penalty_years:\n    value: 4",
+        "min_max_penalty_years:\n    value: 9",
+    );
+    let impact = run(&base);
+    assert!(
+        impact.contains("KEY GAP: The law prescribed a maximum penalty of eight years"),
+        "{impact}"
+    );
+
+    // Under base rules whose first report is after 2022, no file assesses: each says why.
+    let base = base_rules(&tmp.path().join("years"), "first: 2001", "first: 2023");
+    let impact = run(&base);
+    assert!(
+        impact.contains("not assessable: there is no 2022 report"),
+        "{impact}"
+    );
+    assert!(impact.contains("assessed: Tier 2"), "{impact}");
 }

@@ -11,6 +11,7 @@ use crate::cli::TextOrJson;
 use crate::config::Origin;
 use crate::diagnostic::Diagnostic;
 use crate::impact::{self, FileImpact};
+use crate::rulebook::schema::Effect;
 use crate::rulebook::Rulebook;
 use crate::{assess_file, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
@@ -109,7 +110,7 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         TextOrJson::Text => {
             crate::outln!("{}", project.rules_used());
             for c in &changed {
-                crate::outln!("{}", impact::render_text(c));
+                crate::outln!("{}", text(c));
             }
             if changed.is_empty() {
                 crate::outln!(
@@ -122,6 +123,59 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         }
     }
     Exit::Clean
+}
+
+/// One file's changes as text: the ids and the rules' texts the JSON gives, one change a line.
+fn text(impact: &FileImpact) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}  {}", impact.country, impact.year, impact.file);
+    // A finding's side: `key_gap: text`.
+    let finding = |effect: Option<Effect>, text: &Option<String>| match (effect, text) {
+        (Some(e), Some(t)) => format!("{}: {t}", e.as_str()),
+        _ => String::new(),
+    };
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+    for c in &impact.changes {
+        let id = c.id.as_deref().unwrap_or("");
+        let (before, after) = (
+            finding(c.effect_before, &c.before),
+            finding(c.effect_after, &c.after),
+        );
+        let _ = match c.kind {
+            "finding_added" => writeln!(s, "  + finding `{id}`  {after}"),
+            "finding_removed" => writeln!(s, "  - finding `{id}`  {before}"),
+            "finding_text" => writeln!(
+                s,
+                "  ~ finding `{id}`\n      before: {before}\n      after:  {after}"
+            ),
+            "invalid" => {
+                // The side without a tier is the one the file does not assess under.
+                let side =
+                    |v: &Option<String>| v.clone().unwrap_or_else(|| "does not assess".into());
+                writeln!(
+                    s,
+                    "  invalid: {} -> {}\n      {}",
+                    side(&c.before),
+                    side(&c.after),
+                    c.problem.as_deref().unwrap_or_default()
+                )
+            }
+            kind => {
+                let what = match &c.id {
+                    Some(id) => format!("{} `{id}`", kind.replace('_', " ")),
+                    None => kind.to_string(),
+                };
+                writeln!(
+                    s,
+                    "  {what}: {} -> {}",
+                    or_none(&c.before),
+                    or_none(&c.after)
+                )
+            }
+        };
+    }
+    s
 }
 
 #[derive(Debug, clap::Args)]
