@@ -316,16 +316,19 @@ pub fn build(opts: &Options, progress: &dyn Progress) -> Result<Built, Vec<Diagn
         });
         progress.step();
     }
+    // Each country's facts, assessment and draft pages are dropped as soon as its page is
+    // rendered, so the pages reuse their memory.
     let rendered: Vec<Result<SiteFile, Vec<Diagnostic>>> = countries
-        .par_iter()
+        .into_par_iter()
+        .zip(draft_pages)
         .enumerate()
-        .map(|(i, c)| {
+        .map(|(i, (c, drafts))| {
             let a = c.assessment();
             let (facts, unstated) = model::facts(c.facts(), &rules);
             let page = CountryPage {
                 site: &overview.site,
                 row: &overview.rows[i],
-                assessment: a,
+                assessment: model::Placement::of(a),
                 deciding: model::deciding_step(&a.trace, &rules),
                 evidence_of_trace: model::evidence_of_trace(a),
                 criteria: model::criteria(a),
@@ -334,7 +337,7 @@ pub fn build(opts: &Options, progress: &dyn Progress) -> Result<Built, Vec<Diagn
                 unstated_facts: unstated,
                 facts_file: c.facts().file.name.clone(),
                 previous_file: c.facts().previous_file.clone(),
-                drafts: &draft_pages[i],
+                drafts: &drafts,
                 columns: &overview.columns,
             };
             let html = pages.render(pages::COUNTRY, &page, "../");

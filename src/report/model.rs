@@ -203,13 +203,13 @@ pub struct Overview {
     pub totals: Totals,
 }
 
-/// A country page's context: its row, the assessment as `assess --format json` gives it, and
-/// views of it the page lays out.
+/// A country page's context: its row, the assessment's placement, and views of the rest of it
+/// the page lays out.
 #[derive(Debug, Clone, Serialize)]
 pub struct CountryPage<'a> {
     pub site: &'a SiteInfo,
     pub row: &'a Row,
-    pub assessment: &'a Assessment,
+    pub assessment: Placement<'a>,
     /// The trace step whose rule decided the placement, by index into `assessment.trace`.
     pub deciding: Option<usize>,
     pub evidence_of_trace: Vec<String>,
@@ -222,6 +222,52 @@ pub struct CountryPage<'a> {
     pub previous_file: Option<String>,
     pub drafts: &'a [DraftPage],
     pub columns: &'a [Column],
+}
+
+/// The placement part of an assessment, as `assess --format json` gives it: the criteria,
+/// pillars, findings and facts are in the page's views instead (serializing the whole
+/// assessment for every page was a tenth of the rendering).
+#[derive(Debug, Clone, Serialize)]
+pub struct Placement<'a> {
+    pub file: &'a str,
+    pub country: &'a str,
+    pub year: i64,
+    pub period: i64,
+    pub tier: &'a str,
+    pub tier_label: &'a str,
+    pub previous_tier: Option<&'a str>,
+    pub previous_tier_label: Option<&'a str>,
+    pub movement: crate::assessment::Movement,
+    pub consecutive_years: i64,
+    pub flags: &'a [String],
+    pub downgrade_waiver: bool,
+    pub totals: &'a crate::assessment::Totals,
+    pub trace: &'a [TraceStep],
+    pub missing_evidence: &'a [crate::assessment::MissingEvidence],
+    pub history: &'a [crate::facts::HistoryEntry],
+}
+
+impl<'a> Placement<'a> {
+    pub fn of(a: &'a Assessment) -> Self {
+        Placement {
+            file: &a.file,
+            country: &a.country,
+            year: a.year,
+            period: a.period,
+            tier: &a.tier,
+            tier_label: &a.tier_label,
+            previous_tier: a.previous_tier.as_deref(),
+            previous_tier_label: a.previous_tier_label.as_deref(),
+            movement: a.movement,
+            consecutive_years: a.consecutive_years,
+            flags: &a.flags,
+            downgrade_waiver: a.downgrade_waiver,
+            totals: &a.totals,
+            trace: &a.trace,
+            missing_evidence: &a.missing_evidence,
+            history: &a.history,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -4,6 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
+
 use crate::diagnostic::Diagnostic;
 
 /// The file that marks a folder as a site `report` wrote (and so may replace).
@@ -51,13 +53,21 @@ pub fn write(out: &Path, files: &[SiteFile]) -> Result<(), Diagnostic> {
         .prefix(".tiercheck-report-")
         .tempdir_in(parent)
         .map_err(|e| io_error("write into", parent, &e))?;
-    for f in files {
-        let path = tmp.path().join(&f.path);
-        if let Some(dir) = path.parent() {
-            std::fs::create_dir_all(dir).map_err(|e| io_error("write", &out.join(&f.path), &e))?;
-        }
-        std::fs::write(&path, &f.bytes).map_err(|e| io_error("write", &out.join(&f.path), &e))?;
+    // The folders first, then the files on every core.
+    let mut dirs: Vec<&Path> = files
+        .iter()
+        .filter_map(|f| Path::new(&f.path).parent())
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in dirs {
+        std::fs::create_dir_all(tmp.path().join(d))
+            .map_err(|e| io_error("write", &out.join(d), &e))?;
     }
+    files.par_iter().try_for_each(|f| {
+        std::fs::write(tmp.path().join(&f.path), &f.bytes)
+            .map_err(|e| io_error("write", &out.join(&f.path), &e))
+    })?;
     std::fs::write(
         tmp.path().join(MARKER),
         "written by `tiercheck report`, which replaces this folder on its next run\n",
