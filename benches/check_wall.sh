@@ -1,7 +1,8 @@
 #!/bin/sh
 # Wall time of `tiercheck check` on one narrative, and over generated reports of 94, 188 and 376
 # countries, with their facts (each draft paired by country and year from the facts folder) and
-# text-only.
+# text-only; and of `tiercheck report` of each whole report with its drafts (the site written to
+# a temporary folder).
 #
 #   sh benches/check_wall.sh [CORPUS_DIR]     (default: a fresh temporary folder)
 #
@@ -50,4 +51,6 @@ for n in 94 188 376; do
     time_runs "$BIN" check "$DIR/$n/drafts" --facts "$DIR/$n/facts" --format json
     printf '%4d narratives, text-only:  ' "$n"
     time_runs "$BIN" check "$DIR/$n/drafts" --format json
+    printf '%4d countries, report:      ' "$n"
+    time_runs "$BIN" report "$DIR/$n/facts/2022" --drafts "$DIR/$n/drafts" -o "$DIR/$n/site"
 done

@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 //! Benchmarks over a generated corpus the size of one report (188 countries): loading the rules,
-//! assessing every facts file, and `check` of every country's narrative, paired with its facts
-//! by country and year through the folder path the CLI takes, and text-only. Run with
+//! assessing every facts file, `check` of every country's narrative, paired with its facts
+//! by country and year through the folder path the CLI takes, and text-only, and `report` of the
+//! whole year with its drafts (the site built and written). Run with
 //! `cargo bench --bench pipeline`. No timing is asserted anywhere in the tests; numbers come from
 //! here.
 //!
@@ -304,6 +305,23 @@ fn bench(c: &mut Criterion) {
     c.bench_function("check 188 narratives, text-only", |b| {
         b.iter(|| execute(&text_only).map(|(t, _)| t.len()).unwrap_or(0))
     });
+    let report = tiercheck::report::Options {
+        facts: facts_dir.join("2022"),
+        drafts: Some(drafts_dir.clone()),
+        ..Default::default()
+    };
+    let site = dir.path().join("site");
+    c.bench_function(
+        "report 188 countries with drafts (site built and written)",
+        |b| {
+            b.iter(|| {
+                let built = tiercheck::report::build(&report, &tiercheck::report::Quiet)
+                    .expect("the report builds");
+                tiercheck::report::site::write(&site, &built.files).expect("the site is written");
+                built.files.len()
+            })
+        },
+    );
 }
 
 criterion_group! {

@@ -1,7 +1,9 @@
 //! A batch of drafts checked in one run: expand the arguments into drafts (naming the files a
 //! folder holds that are not drafts), read each in its format ([`crate::reader`]), pair it with
 //! its facts file by country and year, check every draft on every core (rayon), and collect one
-//! result per draft. One draft or facts file that cannot be read or checked fails that draft
+//! result per draft (its findings, and its text, facts file and stated placement for callers
+//! that show them). A caller that has assessed the facts files already hands them in, and they
+//! are not assessed again. One draft or facts file that cannot be read or checked fails that draft
 //! only: the others are still checked and reported, and the run ends with exit 2.
 //!
 //! Pipeline position: command arguments -> here -> `check::check_read_draft` per draft ->
@@ -18,6 +20,7 @@ use crate::assessment::Assessment;
 use crate::check::suppress::Suppressed;
 use crate::check::suppress::{load_sidecar, Sidecar};
 use crate::check::{check_read_draft_with_suppressed, CheckRules, Draft, FactContext, Selection};
+use crate::claims::Movement;
 use crate::diagnostic::{self, Diagnostic};
 use crate::evaluate::evaluate;
 use crate::facts::Facts;
@@ -145,6 +148,9 @@ pub struct Batch<'a> {
     pub tick: Option<&'a (dyn Fn() + Sync)>,
     /// The most bytes a draft, its sidecar or its facts file may hold.
     pub input_limit: u64,
+    /// Facts files the caller has loaded and assessed already (`report` assesses every one):
+    /// a draft paired with one of them is checked against it, without a second load.
+    pub preassessed: Option<&'a Preassessed>,
 }
 
 /// The result of checking a set of drafts.
@@ -161,6 +167,21 @@ pub struct Report {
     /// Each draft's findings that an accepted exception covers, by file name (SARIF reports
     /// them as suppressions).
     pub suppressed: BTreeMap<String, Vec<Suppressed>>,
+    /// Each checked draft's text, facts file and stated placement, by file name (`report`
+    /// shows them beside the assessment).
+    pub drafts: BTreeMap<String, DraftSummary>,
+}
+
+/// A checked draft as a caller showing it beside its assessment needs it: the text its
+/// diagnostics point into, the facts file it was paired with, and the placement it states.
+#[derive(Debug, Clone)]
+pub struct DraftSummary {
+    /// The draft as written (what every finding points at).
+    pub file: Arc<SourceFile>,
+    pub facts: Option<PathBuf>,
+    /// The stated tier id (the heading's, else the movement sentence's).
+    pub tier: Option<String>,
+    pub movement: Option<Movement>,
 }
 
 impl Report {
@@ -194,7 +215,7 @@ impl Batch<'_> {
         let one = inputs.len() == 1;
         let read: Vec<Result<ReadDraft, Failure>> =
             inputs.par_iter().map(|i| self.read(i, one)).collect();
-        let assessed = AssessedFacts::for_drafts(&read);
+        let assessed = AssessedFacts::for_drafts(&read, self.preassessed);
         let results: Vec<Result<Checked, Failure>> = read
             .into_par_iter()
             .map(|r| {
@@ -208,11 +229,17 @@ impl Batch<'_> {
         let mut report = Report::default();
         for r in results {
             match r {
-                Ok((name, ds, suppressed)) => {
+                Ok(Checked {
+                    name,
+                    diagnostics,
+                    suppressed,
+                    summary,
+                }) => {
                     if !suppressed.is_empty() {
                         report.suppressed.insert(name.clone(), suppressed);
                     }
-                    report.files.insert(name, ds);
+                    report.drafts.insert(name.clone(), summary);
+                    report.files.insert(name, diagnostics);
                 }
                 Err(f) => {
                     report.not_checked.push(f.name.clone());
@@ -283,6 +310,15 @@ impl Batch<'_> {
             facts,
         } = r;
         let (rules, selection) = (self.rules, self.selection);
+        let summary = DraftSummary {
+            file: Arc::clone(&draft.source.original),
+            facts: match &facts {
+                Pairing::Found(p) => Some(p.clone()),
+                _ => None,
+            },
+            tier: draft.claims.stated_tier().and_then(|t| t.id.clone()),
+            movement: draft.claims.movement.as_ref().map(|m| m.movement),
+        };
         let (mut ds, suppressed) = match (&facts, self.rulebook) {
             (Pairing::Found(path), Some(rb)) => {
                 let entry = assessed.get(path, rb, self.input_limit);
@@ -309,12 +345,23 @@ impl Batch<'_> {
         if let Pairing::Missing(d) = facts {
             ds.push(*d);
         }
-        Ok((name, ds, suppressed))
+        Ok(Checked {
+            name,
+            diagnostics: ds,
+            suppressed,
+            summary,
+        })
     }
 }
 
-/// A checked draft: its name, its findings and the findings an accepted exception covers.
-type Checked = (String, Vec<Diagnostic>, Vec<Suppressed>);
+/// A checked draft: its name, its findings, the findings an accepted exception covers, and
+/// what a caller shows beside them.
+struct Checked {
+    name: String,
+    diagnostics: Vec<Diagnostic>,
+    suppressed: Vec<Suppressed>,
+    summary: DraftSummary,
+}
 
 /// A draft whose facts are asked for in a folder, whose report year nothing gives.
 pub const UNKNOWN_YEAR: &str = "unknown-report-year";
@@ -361,10 +408,14 @@ enum Pairing {
 }
 
 /// A facts file and its assessment.
-struct Assessed {
-    facts: Facts,
-    assessment: Assessment,
+#[derive(Debug)]
+pub struct Assessed {
+    pub facts: Facts,
+    pub assessment: Assessment,
 }
+
+/// Facts files already loaded and assessed, by canonical path ([`Batch::preassessed`]).
+pub type Preassessed = HashMap<PathBuf, Arc<Assessed>>;
 
 type AssessedResult = Result<Arc<Assessed>, Vec<Diagnostic>>;
 
@@ -382,7 +433,14 @@ struct Slot {
 }
 
 impl AssessedFacts {
-    fn for_drafts(read: &[Result<ReadDraft, Failure>]) -> AssessedFacts {
+    fn for_drafts(read: &[Result<ReadDraft, Failure>], pre: Option<&Preassessed>) -> AssessedFacts {
+        // A file the caller assessed starts filled; looked up by canonical path, since a
+        // draft's facts path is found from a folder and the caller's from its own arguments.
+        let known = |path: &Path| {
+            let pre = pre.filter(|p| !p.is_empty())?;
+            let canonical = path.canonicalize().ok()?;
+            pre.get(&canonical).map(|a| Ok(Arc::clone(a)))
+        };
         let mut slots: HashMap<PathBuf, Slot> = HashMap::new();
         for r in read.iter().flatten() {
             if let Pairing::Found(path) = &r.facts {
@@ -390,7 +448,7 @@ impl AssessedFacts {
                     .entry(path.clone())
                     .or_insert_with(|| Slot {
                         waiting: AtomicUsize::new(0),
-                        value: Mutex::new(None),
+                        value: Mutex::new(known(path)),
                     })
                     .waiting
                     .fetch_add(1, Ordering::Relaxed);

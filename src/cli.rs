@@ -53,6 +53,11 @@ pub enum Command {
     /// Work on the rules: lint them, run their test cases, see the impact of an edit
     #[command(subcommand)]
     Rules(RulesCommand),
+    /// Write a report year as a static site: overview, criteria heatmap, a page per country; with drafts checked and a rule edit's impact
+    #[command(
+        after_help = "Examples:\n  tiercheck report reports/2022 -o site\n  tiercheck report reports/2022 --drafts drafts/ --base-rules old-rules/ -o site"
+    )]
+    Report(commands::report::ReportArgs),
     /// Print JSON Schemas of facts files and rule files, for editors' YAML language servers
     #[command(
         after_help = "Examples:\n  tiercheck schema facts > facts.schema.json\n  tiercheck schema rules criteria\n  tiercheck schema --write rules/schema"
@@ -168,5 +173,6 @@ pub fn run(cli: Cli) -> Exit {
         Command::Facts(a) => commands::codes::run_facts(&a),
         Command::Completions(a) => commands::shell::completions(&a),
         Command::Man => commands::shell::man(),
+        Command::Report(a) => commands::report::run(&a),
     }
 }

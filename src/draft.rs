@@ -392,7 +392,7 @@ fn is_template_file(rel: &str) -> bool {
 }
 
 /// Located diagnostics for a Tera error, each in its template file.
-fn template_diagnostics(
+pub(crate) fn template_diagnostics(
     e: &tera::Error,
     files: &IndexMap<String, Arc<SourceFile>>,
     code: &str,

@@ -35,6 +35,8 @@
 //!   findings to a draft as written (`--fix`, `--diff`).
 //! - Machine-readable output: [`output_json`] owns the JSON documents' shapes and their schemas,
 //!   [`sarif`] the SARIF log of `check`.
+//! - [`report`] renders a whole year (assessments, draft checks, a rule edit's impact) as a
+//!   static site with the templates of `templates/report/`.
 
 pub mod assessment;
 pub mod batch;
@@ -61,6 +63,7 @@ pub mod pattern;
 pub mod prefilter;
 pub mod reader;
 pub mod render;
+pub mod report;
 pub mod rulebook;
 pub mod ruletest;
 pub mod sarif;
@@ -140,10 +143,18 @@ pub fn assess_file_within(
     limit: u64,
 ) -> Result<assessment::Assessment, Vec<Diagnostic>> {
     let facts = facts::Facts::load_within(path, rules, limit)?;
-    let a = evaluate::evaluate(rules, &facts);
+    assess_facts(rules, &facts)
+}
+
+/// Assess a facts file already loaded (kept by callers that show the facts beside the verdict).
+pub fn assess_facts(
+    rules: &rulebook::Rulebook,
+    facts: &facts::Facts,
+) -> Result<assessment::Assessment, Vec<Diagnostic>> {
+    let a = evaluate::evaluate(rules, facts);
     if a.tier.is_empty() {
         let file = rules.files.get("decision.yaml").cloned();
-        let mut d = Diagnostic::error("no-tier", format!("no tier rule applied to `{}`", path.display()))
+        let mut d = Diagnostic::error("no-tier", format!("no tier rule applied to `{}`", facts.path.display()))
             .with_help("the decision stages must place every country; end the placement stage with a rule whose condition is `true`");
         if let Some(f) = file {
             d = d.at(&f, 0..0);

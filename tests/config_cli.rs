@@ -56,6 +56,18 @@ fn checkout() -> tempfile::TempDir {
     tmp
 }
 
+/// A [`checkout`] whose configuration selects the style checks only, with one draft.
+fn checkout_selecting_style(draft: &str, text: &str) -> tempfile::TempDir {
+    let tmp = checkout();
+    std::fs::write(
+        tmp.path().join("tiercheck.toml"),
+        "rules = \"rules\"\n[check]\nselect = [\"style\"]\n",
+    )
+    .unwrap();
+    std::fs::write(tmp.path().join("drafts").join(draft), text).unwrap();
+    tmp
+}
+
 #[test]
 fn the_shipped_config_names_the_rules_that_are_bundled() {
     let out = tiercheck().args(["rules", "lint"]).output().unwrap();
@@ -193,17 +205,10 @@ fn check_reads_the_configured_rules_and_says_so() {
 
 #[test]
 fn check_takes_select_and_year_from_the_config_and_flags_override_them() {
-    let tmp = checkout();
-    std::fs::write(
-        tmp.path().join("tiercheck.toml"),
-        "rules = \"rules\"\n[check]\nselect = [\"style\"]\n",
-    )
-    .unwrap();
-    std::fs::write(
-        tmp.path().join("drafts/x.txt"),
+    let tmp = checkout_selecting_style(
+        "x.txt",
         "Testland\n\nIn 2021, the government identified 5 victims.\n",
-    )
-    .unwrap();
+    );
     let codes = |extra: &[&str]| -> Vec<String> {
         let out = tiercheck()
             .current_dir(tmp.path())
@@ -349,4 +354,64 @@ fn an_input_limit_that_is_not_a_size_is_located_in_the_config() {
             "{stderr}"
         );
     }
+}
+
+#[test]
+fn report_reads_the_configured_rules_and_shows_the_findings_check_reports_under_the_config() {
+    let tmp = checkout_selecting_style(
+        "five-years-2022.txt",
+        "Fiveland\n\nIn 2021, the government funded the the shelter and identified 5 victims.\n",
+    );
+    // Findings as `check` counts them: (errors, warnings).
+    let check_counts = |extra: &[&str]| -> (usize, usize) {
+        let out = tiercheck()
+            .current_dir(tmp.path())
+            .args(["check", "drafts", "--facts", "reports", "--format", "json"])
+            .args(extra)
+            .output()
+            .unwrap();
+        let v: Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{}\n{}", stdout_of(&out), stderr_of(&out)));
+        let count = |s: &str| {
+            v["diagnostics"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .filter(|d| d["severity"] == s)
+                .count()
+        };
+        (count("error"), count("warning"))
+    };
+    let report = |extra: &[&str]| -> String {
+        let out = tiercheck()
+            .current_dir(tmp.path())
+            .args(["report", "reports/2022", "--drafts", "drafts", "-o", "site"])
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(
+            matches!(out.status.code(), Some(0 | 1)),
+            "{}",
+            stderr_of(&out)
+        );
+        stdout_of(&out)
+    };
+    let line = |(e, w): (usize, usize)| format!("1 drafts ({e} errors, {w} warnings)");
+
+    let configured = report(&[]);
+    assert!(
+        configured.starts_with("rules: rules (from `tiercheck.toml`)\n"),
+        "{configured}"
+    );
+    let (errors, warnings) = check_counts(&[]);
+    assert!(errors + warnings > 0, "the doubled word is a style finding");
+    assert!(
+        configured.contains(&line((errors, warnings))),
+        "{configured}"
+    );
+    // Without the configuration every kind of check is reported, by both.
+    let all = report(&["--no-config"]);
+    assert!(all.starts_with("rules: bundled\n"), "{all}");
+    assert!(all.contains(&line(check_counts(&["--no-config"]))), "{all}");
+    assert_ne!(check_counts(&[]), check_counts(&["--no-config"]));
 }

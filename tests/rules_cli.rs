@@ -766,6 +766,40 @@ fn a_threshold_edit_names_exactly_the_countries_whose_assessment_differs() {
 }
 
 #[test]
+fn a_file_that_assesses_under_one_rule_set_only_is_named_with_the_reason() {
+    // Base rules whose first report year is after the file's: it does not load under them.
+    let (_tmp, base) = rules_copy();
+    edit(&base.join("ruleset.yaml"), "first: 2001", "first: 2023");
+    let diff = |format: &str| {
+        tiercheck()
+            .args(["rules", "diff", "--no-config", "--base"])
+            .arg(&base)
+            .args(["reports/2022/tajikistan.yaml", "--format", format])
+            .output()
+            .unwrap()
+    };
+    let out = diff("json");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = &v["changed"][0]["changes"][0];
+    assert_eq!(change["kind"], "invalid", "{v:#}");
+    assert_eq!(change["before"], Value::Null, "{v:#}");
+    assert_eq!(change["after"], "Tier 2", "{v:#}");
+    let problem = change["problem"].as_str().unwrap();
+    assert!(
+        problem.contains("reports/2022/tajikistan.yaml:"),
+        "the reason is located: {problem}"
+    );
+    let text = stdout_of(&diff("text"));
+    assert!(
+        text.contains(&format!(
+            "  invalid: does not assess -> Tier 2\n      {problem}\n"
+        )),
+        "{text}"
+    );
+}
+
+#[test]
 fn diff_without_a_base_folder_cannot_run() {
     let out = tiercheck()
         .args(["rules", "diff", "--base", "no-such-rules"])

@@ -387,6 +387,34 @@ impl Selection {
         };
         (self.select.is_empty() || hit(&self.select)) && !hit(&self.ignore)
     }
+
+    /// Every code `--select` and `--ignore` (or the configuration's lists) name is a check
+    /// code or a kind.
+    pub fn validate(&self, rules: &CheckRules) -> Result<(), Vec<Diagnostic>> {
+        let unknown: Vec<Diagnostic> = self
+            .select
+            .iter()
+            .chain(&self.ignore)
+            .filter(|c| rules.docs.get(c).is_none() && !rules.docs.all().any(|d| d.kind == **c))
+            .map(|c| {
+                let d = Diagnostic::error(
+                    "unknown-code",
+                    format!(
+                        "`--select`/`--ignore` names `{c}`, which is neither a check code nor a kind"
+                    ),
+                );
+                match yaml::did_you_mean(c, rules.docs.codes()) {
+                    Some(s) => d.with_help(format!("did you mean `{s}`?")),
+                    None => d.with_help("`tiercheck check --explain CODE` documents a code"),
+                }
+            })
+            .collect();
+        if unknown.is_empty() {
+            Ok(())
+        } else {
+            Err(unknown)
+        }
+    }
 }
 
 /// Check one draft: normalize, parse, read, run, filter by selection, apply suppressions, point

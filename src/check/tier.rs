@@ -24,12 +24,7 @@ pub fn check(ctx: &Context<'_>, out: &mut Vec<Diagnostic>) {
     let c = ctx.claims;
     let rules = ctx.rules;
     let heading = c.heading_tier.as_ref().filter(|t| t.id.is_some());
-    // The stated tier: the heading's, else the movement sentence's.
-    let stated = heading.or(c
-        .movement
-        .as_ref()
-        .map(|m| &m.tier)
-        .filter(|t| t.id.is_some()));
+    let stated = c.stated_tier();
     let stated_id = stated.and_then(|t| t.id.clone());
 
     if let (Some(h), Some(m)) = (heading, &c.movement) {

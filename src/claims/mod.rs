@@ -200,3 +200,16 @@ pub struct Claims {
     /// Currency codes a narrative defines ("Kazakhstani tenge (KZT)"): code -> currency key.
     pub currency_codes: HashMap<String, String>,
 }
+
+impl Claims {
+    /// The tier the draft states: the heading's, else the movement sentence's (a tier claim
+    /// whose words name no tier of the rules does not count).
+    pub fn stated_tier(&self) -> Option<&TierClaim> {
+        let heading = self.heading_tier.as_ref().filter(|t| t.id.is_some());
+        heading.or(self
+            .movement
+            .as_ref()
+            .map(|m| &m.tier)
+            .filter(|t| t.id.is_some()))
+    }
+}

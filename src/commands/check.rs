@@ -176,7 +176,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
     }
     let (select, ignore) = project.select_ignore(&args.select, &args.ignore);
     let selection = Selection { select, ignore };
-    check_selection(&selection, &rules)?;
+    selection.validate(&rules)?;
     let inputs = inputs(args, project.input_limit())?;
     if args.fix.fix || args.fix.diff {
         // A Word document or a web page is never rewritten: refused before anything is read.
@@ -206,6 +206,7 @@ pub fn check(args: &CheckArgs) -> Result<Outcome, Vec<Diagnostic>> {
         year: project.year(args.year),
         tick: Some(&tick),
         input_limit: project.input_limit(),
+        preassessed: None,
     };
     let mut report = batch.run(&inputs.drafts);
     if let Some(p) = &progress {
@@ -333,33 +334,6 @@ fn explain(code: &str, rules: &CheckRules) -> Result<String, Vec<Diagnostic>> {
             };
             Err(vec![d])
         }
-    }
-}
-
-/// Every code `--select` and `--ignore` name is a check code or a kind.
-fn check_selection(selection: &Selection, rules: &CheckRules) -> Result<(), Vec<Diagnostic>> {
-    let unknown: Vec<Diagnostic> = selection
-        .select
-        .iter()
-        .chain(&selection.ignore)
-        .filter(|c| rules.docs.get(c).is_none() && !rules.docs.all().any(|d| d.kind == **c))
-        .map(|c| {
-            let d = Diagnostic::error(
-                "unknown-code",
-                format!(
-                    "`--select`/`--ignore` names `{c}`, which is neither a check code nor a kind"
-                ),
-            );
-            match crate::yaml::did_you_mean(c, rules.docs.codes()) {
-                Some(s) => d.with_help(format!("did you mean `{s}`?")),
-                None => d.with_help("`tiercheck check --explain CODE` documents a code"),
-            }
-        })
-        .collect();
-    if unknown.is_empty() {
-        Ok(())
-    } else {
-        Err(unknown)
     }
 }
 

@@ -10,7 +10,8 @@ use serde::Serialize;
 use crate::cli::TextOrJson;
 use crate::config::Origin;
 use crate::diagnostic::Diagnostic;
-use crate::impact::{self, Change, FileImpact};
+use crate::impact::{self, FileImpact};
+use crate::rulebook::schema::Effect;
 use crate::rulebook::Rulebook;
 use crate::{assess_file_within, eprint_diagnostics, expand_inputs, load_project_rules, Exit};
 
@@ -76,46 +77,16 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
     let mut changed = Vec::new();
     let mut problems = Vec::new();
     for f in &files {
+        let name = f.display().to_string();
         let limit = project.input_limit();
-        let change = match (
+        match impact::file_impact(
+            &name,
             assess_file_within(&base, f, limit),
             assess_file_within(&edited, f, limit),
         ) {
-            (Ok(b), Ok(a)) => Some((a.country.clone(), a.year, impact::compare(&b, &a))),
-            (Err(mut e), Err(_)) => {
-                problems.append(&mut e);
-                None
-            }
-            (Err(e), Ok(a)) => Some((
-                a.country.clone(),
-                a.year,
-                vec![Change {
-                    kind: "invalid",
-                    id: None,
-                    before: Some(format!("not assessable: {}", first_message(&e))),
-                    after: Some(format!("assessed: {}", a.tier_label)),
-                }],
-            )),
-            (Ok(b), Err(e)) => Some((
-                b.country.clone(),
-                b.year,
-                vec![Change {
-                    kind: "invalid",
-                    id: None,
-                    before: Some(format!("assessed: {}", b.tier_label)),
-                    after: Some(format!("not assessable: {}", first_message(&e))),
-                }],
-            )),
-        };
-        if let Some((country, year, changes)) = change {
-            if !changes.is_empty() {
-                changed.push(FileImpact {
-                    file: f.display().to_string(),
-                    country,
-                    year,
-                    changes,
-                });
-            }
+            Ok(Some(i)) => changed.push(i),
+            Ok(None) => {}
+            Err(mut e) => problems.append(&mut e),
         }
     }
     if !problems.is_empty() {
@@ -144,7 +115,7 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
         TextOrJson::Text => {
             crate::outln!("{}", project.rules_used());
             for c in &changed {
-                crate::outln!("{}", impact::render_text(c));
+                crate::outln!("{}", text(c));
             }
             if changed.is_empty() {
                 crate::outln!(
@@ -159,19 +130,57 @@ pub fn run(args: &RulesDiffArgs) -> Exit {
     Exit::Clean
 }
 
-fn first_message(ds: &[Diagnostic]) -> String {
-    let mut ds = ds.to_vec();
-    crate::diagnostic::sort(&mut ds);
-    match ds.first() {
-        Some(d) => {
-            let at = d
-                .line_cols()
-                .map(|(l, c, _, _)| format!(" ({}:{l}:{c})", d.file_name()))
-                .unwrap_or_default();
-            format!("{}{at}", d.message)
-        }
-        None => "unknown problem".into(),
+/// One file's changes as text: the ids and the rules' texts the JSON gives, one change a line.
+fn text(impact: &FileImpact) -> String {
+    use std::fmt::Write as _;
+    let mut s = String::new();
+    let _ = writeln!(s, "{} {}  {}", impact.country, impact.year, impact.file);
+    // A finding's side: `key_gap: text`.
+    let finding = |effect: Option<Effect>, text: &Option<String>| match (effect, text) {
+        (Some(e), Some(t)) => format!("{}: {t}", e.as_str()),
+        _ => String::new(),
+    };
+    let or_none = |v: &Option<String>| v.clone().unwrap_or_else(|| "none".into());
+    for c in &impact.changes {
+        let id = c.id.as_deref().unwrap_or("");
+        let (before, after) = (
+            finding(c.effect_before, &c.before),
+            finding(c.effect_after, &c.after),
+        );
+        let _ = match c.kind {
+            "finding_added" => writeln!(s, "  + finding `{id}`  {after}"),
+            "finding_removed" => writeln!(s, "  - finding `{id}`  {before}"),
+            "finding_text" => writeln!(
+                s,
+                "  ~ finding `{id}`\n      before: {before}\n      after:  {after}"
+            ),
+            "invalid" => {
+                // The side without a tier is the one the file does not assess under.
+                let side =
+                    |v: &Option<String>| v.clone().unwrap_or_else(|| "does not assess".into());
+                writeln!(
+                    s,
+                    "  invalid: {} -> {}\n      {}",
+                    side(&c.before),
+                    side(&c.after),
+                    c.problem.as_deref().unwrap_or_default()
+                )
+            }
+            kind => {
+                let what = match &c.id {
+                    Some(id) => format!("{} `{id}`", kind.replace('_', " ")),
+                    None => kind.to_string(),
+                };
+                writeln!(
+                    s,
+                    "  {what}: {} -> {}",
+                    or_none(&c.before),
+                    or_none(&c.after)
+                )
+            }
+        };
     }
+    s
 }
 
 #[derive(Debug, clap::Args)]

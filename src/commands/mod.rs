@@ -9,6 +9,7 @@ pub mod draft;
 pub mod explain;
 pub mod extract;
 pub mod lint;
+pub mod report;
 pub mod schema;
 pub mod shell;
 pub mod test;

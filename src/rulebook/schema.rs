@@ -277,6 +277,17 @@ pub enum Effect {
     KeyGap,
 }
 
+impl Effect {
+    /// The id rule files write (`key_gap`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Effect::Strength => "strength",
+            Effect::Gap => "gap",
+            Effect::KeyGap => "key_gap",
+        }
+    }
+}
+
 /// `pillars.yaml`: trend signals, and the qualifiers of the pillar openers.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
