@@ -742,6 +742,9 @@ mod tests {
             assert!(quoted.is_char_boundary(m.start()) && quoted.is_char_boundary(m.end()));
             assert!(!m.as_str().is_empty(), "{m:?}");
         }
+        // A bounded repetition of such a class counts bytes: two accented letters are four.
+        let near = Pattern::new(r"x[^.;]{0,3}y".to_string(), true).unwrap();
+        assert!(near.is_match("x a y") && !near.is_match("xééy"));
         let dashes = Pattern::new("[–—-]".to_string(), true).unwrap();
         assert_eq!(dashes.find("a — b").map(|m| m.as_str()), Some("—"));
     }

@@ -214,7 +214,7 @@ pub fn text(a: &Assessment) -> String {
     );
     let _ = writeln!(
         s,
-        "  tier        {}  ({} ; {})",
+        "  tier        {}  ({}; {})",
         a.tier_label,
         a.movement.as_str(),
         prev
