@@ -241,3 +241,37 @@ fn a_rule_edit_is_worded_by_the_report_templates() {
     );
     assert!(impact.contains("assessed: Tier 2"), "{impact}");
 }
+
+#[test]
+fn a_site_with_drafts_and_a_rule_edit_is_the_same_every_run() {
+    let tmp = tempfile::tempdir().unwrap();
+    // An edit that changes two kinds of outcome (tier and movement) for one country: the
+    // overview counts the countries of each kind.
+    let base = base_rules(
+        tmp.path(),
+        "significant_efforts_min_score:\n    value: -22",
+        "significant_efforts_min_score:\n    value: -5",
+    );
+    let run = |out: &Path| {
+        let status = tiercheck()
+            .args(["report", "reports/2022", "--drafts", "tests/report/drafts"])
+            .arg("--base-rules")
+            .arg(&base)
+            .arg("-o")
+            .arg(out)
+            .output()
+            .unwrap()
+            .status;
+        assert_eq!(status.code(), Some(1), "the drafts have errors");
+        files(out)
+    };
+    let first = run(&tmp.path().join("site-1"));
+    let index = String::from_utf8_lossy(&first["index.html"]).into_owned();
+    assert!(index.contains("1 in movement, 1 in tier"), "{index}");
+    for n in 2..=3 {
+        assert!(
+            first == run(&tmp.path().join(format!("site-{n}"))),
+            "run {n} wrote other bytes"
+        );
+    }
+}

@@ -144,8 +144,16 @@ pub struct Impact {
     pub rules: String,
     pub assessed: usize,
     pub changed: Vec<ImpactRow>,
-    /// Countries by kind of change: `tier`, `movement`, `flags`, `standard`, ...
-    pub by_kind: BTreeMap<&'static str, usize>,
+    /// How many countries each kind of change touches (`tier`, `movement`, `flags`,
+    /// `standard`, ...), kinds in name order: a list, since the templates' maps do not keep
+    /// an order.
+    pub by_kind: Vec<KindCount>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KindCount {
+    pub kind: &'static str,
+    pub countries: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -615,7 +623,10 @@ pub fn impact(
                 changes: i.changes,
             })
             .collect(),
-        by_kind,
+        by_kind: by_kind
+            .into_iter()
+            .map(|(kind, countries)| KindCount { kind, countries })
+            .collect(),
     }
 }
 
