@@ -24,6 +24,10 @@
 //!   Such a class matches the bytes of any non-ASCII character one by one, so a bounded
 //!   repetition counts bytes; a match or group that would begin or end inside a character is
 //!   widened to the whole character ([`Match`]).
+//! - A sentence that many patterns search is a [`Hay`]: lowercased once for all of them. A
+//!   pattern placed by the prefilter is searched anchored at each place one of its prefixes
+//!   occurs (`is_match_in`, `captures_in`, `captures_iter_in` with `starts`), which fails
+//!   within a few bytes where the text goes on otherwise, rather than over the whole sentence.
 
 use std::borrow::Cow;
 use std::cell::OnceCell;

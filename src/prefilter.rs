@@ -6,7 +6,9 @@
 //! must start with are extracted from each pattern's parse ([`prefixes`], when a
 //! [`crate::pattern::Pattern`] is made), and one Aho-Corasick search over the sentence for all of
 //! them names the patterns worth running. A pattern without such prefixes (it starts with a
-//! figure, a class or a repetition) is always run.
+//! figure, a class or a repetition) is always run. [`Prefilter::starts`] also says where: a
+//! pattern with prefixes can begin a match only where one of them occurs, and is searched from
+//! those places alone.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use indexmap::IndexSet;
