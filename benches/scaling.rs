@@ -1,7 +1,8 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-//! `check` against input size: one narrative repeated to 1, 2, 4 and 8 MB, checked text-only in
+//! `check` against input size: one narrative repeated to 1, 2, 4, 5 and 8 MB, checked text-only in
 //! process, with wall time and the peak resident memory so far. Linear work shows as a constant
-//! time per MB. Run with `cargo bench --bench scaling`; the narrative is the real one from
+//! time per MB (wall, and the process's CPU time, which other work on the machine does not
+//! inflate as much). Run with `cargo bench --bench scaling`; the narrative is the real one from
 //! `../shared/domain` when it is there (read, never copied), else our clean fixture. No timing is
 //! asserted anywhere; README quotes a run.
 
@@ -23,6 +24,22 @@ fn peak_mb() -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// CPU time of this process so far (user and system), in seconds (Linux; 0 elsewhere): on a
+/// shared machine the wall time says how busy the others are, this what the check cost.
+fn cpu_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // After the command name in parentheses: state is field 3, utime 14 and stime 15.
+            let rest = s.rsplit_once(')')?.1;
+            let fields: Vec<&str> = rest.split_whitespace().collect();
+            let ticks = |i: usize| fields.get(i)?.parse::<f64>().ok();
+            Some(ticks(11)? + ticks(12)?)
+        })
+        // /proc counts in USER_HZ, 100 a second on Linux.
+        .map_or(0.0, |t| t / 100.0)
+}
+
 fn main() {
     let files = RuleFiles::bundled().unwrap();
     let rb = Rulebook::from_files(files.clone()).unwrap();
@@ -41,10 +58,10 @@ fn main() {
         body.len()
     );
     println!(
-        "{:>6} {:>9} {:>10} {:>9} {:>12}",
-        "MB", "copies", "seconds", "s/MB", "peak RSS MB"
+        "{:>6} {:>9} {:>10} {:>9} {:>9} {:>9} {:>12}",
+        "MB", "copies", "seconds", "s/MB", "CPU s", "CPU s/MB", "peak RSS MB"
     );
-    for mb in [1usize, 2, 4, 8] {
+    for mb in [1usize, 2, 4, 5, 8] {
         let target = mb << 20;
         let mut draft = String::with_capacity(target + body.len());
         draft.push_str(title);
@@ -57,6 +74,7 @@ fn main() {
         }
         let file = SourceFile::new(format!("repeated-{mb}mb.txt"), draft);
         let start = Instant::now();
+        let cpu = cpu_seconds();
         let ds = check_draft(&file, &rules, None, &Selection::default(), None);
         // Render as `check` prints: every snippet reads its lines through the line index.
         let shown = tiercheck::diagnostic::render_human_all(
@@ -64,12 +82,15 @@ fn main() {
             tiercheck::diagnostic::HumanStyle::plain(),
         );
         let secs = start.elapsed().as_secs_f64();
+        let cpu = cpu_seconds() - cpu;
         println!(
-            "{:>6} {:>9} {:>10.2} {:>9.3} {:>12.0}   ({} findings, {} KB printed)",
+            "{:>6} {:>9} {:>10.2} {:>9.3} {:>9.2} {:>9.3} {:>12.0}   ({} findings, {} KB printed)",
             mb,
             copies,
             secs,
             secs / mb as f64,
+            cpu,
+            cpu / mb as f64,
             peak_mb(),
             ds.len(),
             shown.len() / 1024

@@ -597,12 +597,26 @@ enum Tok {
 /// stack per mark.
 fn inline(text: &str, r: Range<usize>, out: &mut LineOut) {
     let s = &text[r.clone()];
-    // Most lines are plain ASCII without a mark: copied whole.
+    // Most lines hold no mark: each character is itself or cleaned, as below, without the
+    // tokens; the runs between characters to clean (none in plain ASCII) are copied whole.
     if !s
         .bytes()
-        .any(|b| matches!(b, b'*' | b'_' | b'[' | b'\\' | b'\t') || !b.is_ascii())
+        .any(|b| matches!(b, b'*' | b'_' | b'[' | b'\\' | b'\t'))
     {
-        out.copy(text, r);
+        let mut from = r.start;
+        for (i, c) in s.char_indices().filter(|(_, c)| !c.is_ascii()) {
+            if let Some(with) = clean_char(c) {
+                let at = r.start + i;
+                if from < at {
+                    out.copy(text, from..at);
+                }
+                out.replace(at..at + c.len_utf8(), with);
+                from = at + c.len_utf8();
+            }
+        }
+        if from < r.end {
+            out.copy(text, from..r.end);
+        }
         return;
     }
     let chars: Vec<(usize, char)> = s.char_indices().map(|(i, c)| (r.start + i, c)).collect();

@@ -24,8 +24,13 @@
 //!   Such a class matches the bytes of any non-ASCII character one by one, so a bounded
 //!   repetition counts bytes; a match or group that would begin or end inside a character is
 //!   widened to the whole character ([`Match`]).
+//! - A sentence that many patterns search is a [`Hay`]: lowercased once for all of them. A
+//!   pattern placed by the prefilter is searched anchored at each place one of its prefixes
+//!   occurs (`is_match_in`, `captures_in`, `captures_iter_in` with `starts`), which fails
+//!   within a few bytes where the text goes on otherwise, rather than over the whole sentence.
 
 use std::borrow::Cow;
+use std::cell::OnceCell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -265,56 +270,159 @@ impl Pattern {
         Ok(Compiled { re, lowercase })
     }
 
-    /// The compiled regex and the text it searches (`text`, or `text` with ASCII letters
-    /// lowercased: the same length, so every offset is one of `text`).
-    fn prepare<'h>(&self, text: &'h str) -> (&meta::Regex, Cow<'h, str>) {
+    /// The compiled regex and the text it searches in `hay` (the text, or its lowercased copy).
+    fn prepare<'a>(&self, hay: &'a Hay<'_>) -> (&meta::Regex, &'a str) {
         let c = self.compiled();
-        let hay = if c.lowercase && text.bytes().any(|b| b.is_ascii_uppercase()) {
-            Cow::Owned(text.to_ascii_lowercase())
-        } else {
-            Cow::Borrowed(text)
-        };
-        (&c.re, hay)
+        (&c.re, hay.for_search(c.lowercase))
     }
 
     /// Whether it matches somewhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
-        let (re, hay) = self.prepare(text);
-        re.is_match(hay.as_ref())
+        self.is_match_in(&Hay::new(text), None)
     }
 
     /// The leftmost-first match in `text`.
     pub fn find<'h>(&self, text: &'h str) -> Option<Match<'h>> {
-        let (re, hay) = self.prepare(text);
-        re.find(hay.as_ref()).map(|m| Match::new(text, m.range()))
+        let hay = Hay::new(text);
+        let (re, searched) = self.prepare(&hay);
+        re.find(searched).map(|m| Match::new(text, m.range()))
     }
 
     /// Every successive non-overlapping match in `text`.
     pub fn find_iter<'h>(&self, text: &'h str) -> impl Iterator<Item = Match<'h>> {
-        let (re, hay) = self.prepare(text);
-        let found: Vec<Match<'h>> = re
-            .find_iter(hay.as_ref())
-            .map(|m| Match::new(text, m.range()))
-            .collect();
-        found.into_iter()
+        self.find_iter_in(&Hay::new(text)).into_iter()
     }
 
     /// The groups of the leftmost-first match in `text`.
     pub fn captures<'h>(&self, text: &'h str) -> Option<Captures<'h>> {
-        let (re, hay) = self.prepare(text);
-        let mut slots = re.create_captures();
-        re.captures(hay.as_ref(), &mut slots);
-        slots.is_match().then_some(Captures { text, slots })
+        self.captures_in(&Hay::new(text), None)
     }
 
     /// The groups of every successive non-overlapping match in `text`.
     pub fn captures_iter<'h>(&self, text: &'h str) -> impl Iterator<Item = Captures<'h>> {
-        let (re, hay) = self.prepare(text);
-        let found: Vec<Captures<'h>> = re
-            .captures_iter(hay.as_ref())
-            .map(|slots| Captures { text, slots })
-            .collect();
-        found.into_iter()
+        self.captures_iter_in(&Hay::new(text), None).into_iter()
+    }
+
+    /// Whether it matches in `hay`: anywhere (`starts` `None`), or beginning at one of `starts`
+    /// (sorted byte offsets where, as [`crate::prefilter::Prefilter::starts`] found, every match
+    /// must begin; each is tried anchored, which fails within a few bytes where the text does
+    /// not continue as the pattern does).
+    pub fn is_match_in(&self, hay: &Hay<'_>, starts: Option<&[usize]>) -> bool {
+        let (re, text) = self.prepare(hay);
+        match starts {
+            None => re.is_match(text),
+            Some(starts) => starts.iter().any(|&at| re.is_match(anchored(text, at))),
+        }
+    }
+
+    /// The groups of the leftmost-first match in `hay`, anywhere or beginning at one of
+    /// `starts` (see [`Pattern::is_match_in`]): the first start with a match gives it, as no
+    /// match begins before it.
+    pub fn captures_in<'h>(&self, hay: &Hay<'h>, starts: Option<&[usize]>) -> Option<Captures<'h>> {
+        let (re, text) = self.prepare(hay);
+        let mut slots = re.create_captures();
+        match starts {
+            None => re.captures(text, &mut slots),
+            Some(starts) => {
+                for &at in starts {
+                    re.captures(anchored(text, at), &mut slots);
+                    if slots.is_match() {
+                        break;
+                    }
+                }
+            }
+        }
+        slots.is_match().then_some(Captures {
+            text: hay.text,
+            slots,
+        })
+    }
+
+    /// The groups of every successive non-overlapping match in `hay`, anywhere or each
+    /// beginning at one of `starts` (see [`Pattern::is_match_in`]).
+    pub fn captures_iter_in<'h>(
+        &self,
+        hay: &Hay<'h>,
+        starts: Option<&[usize]>,
+    ) -> Vec<Captures<'h>> {
+        let (re, text) = self.prepare(hay);
+        let Some(starts) = starts else {
+            return re
+                .captures_iter(text)
+                .map(|slots| Captures {
+                    text: hay.text,
+                    slots,
+                })
+                .collect();
+        };
+        let mut found = Vec::new();
+        // The next match begins where the last one ended, or later (an empty one, after it).
+        let mut from = 0;
+        for &at in starts {
+            if at < from {
+                continue;
+            }
+            let mut slots = re.create_captures();
+            re.captures(anchored(text, at), &mut slots);
+            if let Some(m) = slots.get_match() {
+                from = if m.is_empty() { m.end() + 1 } else { m.end() };
+                found.push(Captures {
+                    text: hay.text,
+                    slots,
+                });
+            }
+        }
+        found
+    }
+
+    /// Every successive non-overlapping match in `hay`.
+    pub fn find_iter_in<'h>(&self, hay: &Hay<'h>) -> Vec<Match<'h>> {
+        let (re, text) = self.prepare(hay);
+        re.find_iter(text)
+            .map(|m| Match::new(hay.text, m.range()))
+            .collect()
+    }
+}
+
+/// A search of `text` anchored at byte `at`, the text before it seen by `\b` and the like.
+fn anchored(text: &str, at: usize) -> regex_automata::Input<'_> {
+    regex_automata::Input::new(text)
+        .range(at.min(text.len())..)
+        .anchored(regex_automata::Anchored::Yes)
+}
+
+/// A text many patterns search (a sentence). Patterns compiled for text with ASCII letters
+/// lowercased search its lowercased copy (same length, so every offset is one of the text),
+/// made once, by the first such pattern, rather than by each.
+pub struct Hay<'h> {
+    text: &'h str,
+    lower: OnceCell<Cow<'h, str>>,
+}
+
+impl<'h> Hay<'h> {
+    pub fn new(text: &'h str) -> Self {
+        Hay {
+            text,
+            lower: OnceCell::new(),
+        }
+    }
+
+    /// The text as given.
+    pub fn text(&self) -> &'h str {
+        self.text
+    }
+
+    fn for_search(&self, lowercase: bool) -> &str {
+        if !lowercase {
+            return self.text;
+        }
+        self.lower.get_or_init(|| {
+            if self.text.bytes().any(|b| b.is_ascii_uppercase()) {
+                Cow::Owned(self.text.to_ascii_lowercase())
+            } else {
+                Cow::Borrowed(self.text)
+            }
+        })
     }
 }
 

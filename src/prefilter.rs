@@ -6,7 +6,9 @@
 //! must start with are extracted from each pattern's parse ([`prefixes`], when a
 //! [`crate::pattern::Pattern`] is made), and one Aho-Corasick search over the sentence for all of
 //! them names the patterns worth running. A pattern without such prefixes (it starts with a
-//! figure, a class or a repetition) is always run.
+//! figure, a class or a repetition) is always run. [`Prefilter::starts`] also says where: a
+//! pattern with prefixes can begin a match only where one of them occurs, and is searched from
+//! those places alone.
 
 use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
 use indexmap::IndexSet;
@@ -83,14 +85,101 @@ impl Prefilter {
                 *f = true;
             }
         }
-        let any = |ids: &[usize]| ids.iter().any(|&i| found.get(i).copied().unwrap_or(true));
-        self.prefixes
-            .iter()
-            .zip(&self.required)
-            .map(|(starts, factors)| {
-                starts.as_deref().is_none_or(any) && factors.iter().all(|f| any(f))
-            })
+        (0..self.prefixes.len())
+            .map(|i| self.possible(i, &found))
             .collect()
+    }
+
+    /// [`Prefilter::candidates`] with where each can begin a match, found in the same one pass:
+    /// a pattern with prefixes begins a match where one of them occurs.
+    pub fn starts(&self, text: &str) -> Starts<'_> {
+        let mut found = vec![false; self.literals];
+        let mut at = Vec::new();
+        if let Some(ac) = &self.ac {
+            for m in ac.find_overlapping_iter(text) {
+                let id = m.pattern().as_usize();
+                if let Some(f) = found.get_mut(id) {
+                    *f = true;
+                }
+                at.push((id, m.start()));
+            }
+            at.sort_unstable();
+            at.dedup();
+        }
+        Starts {
+            filter: self,
+            found: self.ac.is_some().then_some(found),
+            at,
+        }
+    }
+
+    /// Whether pattern `i` can match, given which literals `found` says occur.
+    fn possible(&self, i: usize, found: &[bool]) -> bool {
+        let any = |ids: &[usize]| ids.iter().any(|&l| found.get(l).copied().unwrap_or(true));
+        let prefixes = self.prefixes.get(i).and_then(Option::as_deref);
+        prefixes.is_none_or(any)
+            && self
+                .required
+                .get(i)
+                .is_none_or(|factors| factors.iter().all(|f| any(f)))
+    }
+}
+
+/// Where the patterns of a [`Prefilter`] can begin a match in one text.
+#[derive(Debug)]
+pub struct Starts<'f> {
+    filter: &'f Prefilter,
+    /// Which literals occur; `None` without an automaton (every pattern may match anywhere).
+    found: Option<Vec<bool>>,
+    /// (literal, place) of every occurrence, ascending.
+    at: Vec<(usize, usize)>,
+}
+
+/// Where one pattern can begin a match.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Begin {
+    /// It cannot match: a prefix or a literal it requires is absent.
+    Nowhere,
+    /// It has no prefixes: a match may begin anywhere.
+    Anywhere,
+    /// At one of these places, ascending.
+    At(Vec<usize>),
+}
+
+impl Begin {
+    /// The places to search from: `None` when it cannot match, `Some(None)` anywhere.
+    pub fn places(&self) -> Option<Option<&[usize]>> {
+        match self {
+            Begin::Nowhere => None,
+            Begin::Anywhere => Some(None),
+            Begin::At(places) => Some(Some(places)),
+        }
+    }
+}
+
+impl Starts<'_> {
+    /// Where pattern `i` can begin a match.
+    pub fn of(&self, i: usize) -> Begin {
+        let Some(found) = &self.found else {
+            return Begin::Anywhere;
+        };
+        if !self.filter.possible(i, found) {
+            return Begin::Nowhere;
+        }
+        let Some(prefixes) = self.filter.prefixes.get(i).and_then(Option::as_deref) else {
+            return Begin::Anywhere;
+        };
+        let mut places: Vec<usize> = prefixes
+            .iter()
+            .flat_map(|&l| {
+                let from = self.at.partition_point(|&(id, _)| id < l);
+                let to = self.at.partition_point(|&(id, _)| id <= l);
+                self.at[from..to].iter().map(|&(_, place)| place)
+            })
+            .collect();
+        places.sort_unstable();
+        places.dedup();
+        Begin::At(places)
     }
 }
 
@@ -275,6 +364,68 @@ mod tests {
                 if re.is_match(text) {
                     assert!(c[i], "`{p}` matches `{text}` but is no candidate");
                 }
+            }
+        }
+    }
+
+    #[test]
+    fn matches_searched_from_their_starts_are_the_matches_searched_anywhere() {
+        use crate::pattern::{Captures, Hay, Pattern};
+        let sources = [
+            r"\b(?:the )?(?:government|authorities) (?:\w+ly )?(?:increased|decreased)",
+            r"\bpenalt(?:y|ies) of (?P<n>\d+) years",
+            r"\b(?:identified|screened) (?P<n>\d+)",
+            r"\bthe hotline\b",
+            r"(?P<n>\d+) (?:potential )?victims?",
+        ];
+        let patterns: Vec<Pattern> = sources
+            .iter()
+            .map(|s| Pattern::new_prefiltered((*s).to_string(), true).unwrap())
+            .collect();
+        let f = filter(&sources);
+        let spans = |cs: Vec<Captures<'_>>| -> Vec<Vec<Option<(usize, usize)>>> {
+            cs.iter()
+                .map(|c| {
+                    (0..c.len())
+                        .map(|g| c.get(g).map(|m| (m.start(), m.end())))
+                        .collect()
+                })
+                .collect()
+        };
+        for text in [
+            "The Government increased and the authorities decreased; the government sharply increased.",
+            "Penalties of 5 years, PENALTY OF 12 years and penalty of x years.",
+            "It identified 4, screened 17 and re-identified 3; Identified 5 victims.",
+            "thehotline, the hotline, The Hotline; 3 potential victims and 4 victim.",
+            "Nothing here.",
+        ] {
+            let starts = f.starts(text);
+            let hay = Hay::new(text);
+            for (i, p) in patterns.iter().enumerate() {
+                let begin = starts.of(i);
+                assert_eq!(begin != Begin::Nowhere, f.candidates(text)[i], "{i}: {text}");
+                let at = match &begin {
+                    Begin::Nowhere => {
+                        assert!(!p.is_match(text), "{i}: {text}");
+                        continue;
+                    }
+                    Begin::Anywhere => None,
+                    Begin::At(places) => Some(places.as_slice()),
+                };
+                assert!(i == 4 || at.is_some(), "`{}` has prefixes", sources[i]);
+                assert_eq!(p.is_match_in(&hay, at), p.is_match(text), "{i}: {text}");
+                assert_eq!(
+                    spans(p.captures_iter_in(&hay, at)),
+                    spans(p.captures_iter(text).collect()),
+                    "{i}: {text}"
+                );
+                assert_eq!(
+                    p.captures_in(&hay, at)
+                        .and_then(|c| c.get(0))
+                        .map(|m| m.range()),
+                    p.captures(text).and_then(|c| c.get(0)).map(|m| m.range()),
+                    "{i}: {text}"
+                );
             }
         }
     }

@@ -3,6 +3,9 @@
 use std::collections::HashSet;
 use std::ops::Range;
 
+use crate::pattern::Hay;
+use crate::prefilter::Starts;
+
 use crate::narrative::{Narrative, INTRO};
 
 use super::figures::{self, Kind, Side, Span};
@@ -131,15 +134,17 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
             continue;
         }
         let st = &text[s.clone()];
-        let scanned = scan_numbers(st, s.start, rules);
+        let hay = Hay::new(st);
+        let scanned = scan_numbers(&hay, s.start, rules);
         let candidates = Candidates {
-            counts: rules.count_filter.candidates(st),
-            statements: rules.statement_filter.candidates(st),
+            counts: rules.count_filter.starts(st),
+            statements: rules.statement_filter.starts(st),
         };
         let place = Place {
             section: section.unwrap_or(INTRO),
             movement_years: movement_years.as_ref(),
             candidates: &candidates,
+            hay: &hay,
         };
         let first_count = read_sentence(
             st,
@@ -151,29 +156,24 @@ pub fn read(n: &Narrative, rules: &ClaimRules) -> Claims {
             &mut claims,
         );
         previous_first = first_count;
-        read_statements(st, s, rules, &place, &mut claims);
+        read_statements(s, rules, &place, &mut claims);
     }
     claims
 }
 
 /// Read the statements of one sentence: patterns in order; a fact is read once per sentence
 /// and period (the first pattern that states it wins).
-fn read_statements(
-    st: &str,
-    s: &Range<usize>,
-    rules: &ClaimRules,
-    place: &Place<'_>,
-    claims: &mut Claims,
-) {
+fn read_statements(s: &Range<usize>, rules: &ClaimRules, place: &Place<'_>, claims: &mut Claims) {
     let section = place.section;
     let mut read: Vec<(&str, Period)> = Vec::new();
     for (i, p) in rules.statements.iter().enumerate() {
         if !p.sections.is_empty() && !p.sections.iter().any(|id| id == section) {
             continue;
         }
-        if !place.candidates.statements.get(i).copied().unwrap_or(true) {
+        let begin = place.candidates.statements.of(i);
+        let Some(starts) = begin.places() else {
             continue;
-        }
+        };
         if p.facts
             .iter()
             .all(|f| read.contains(&(f.as_str(), p.period)))
@@ -181,10 +181,12 @@ fn read_statements(
             continue;
         }
         // `is_match` first: it needs no capture slots, and most patterns miss most sentences.
-        if !p.re.is_match(st) {
+        if !p.re.is_match_in(place.hay, starts) {
             continue;
         }
-        let Some(c) = p.re.captures(st) else { continue };
+        let Some(c) = p.re.captures_in(place.hay, starts) else {
+            continue;
+        };
         let Some(whole) = c.get(0) else { continue };
         let (value, captured, at) = match (&p.value, c.name("value")) {
             (Some(v), _) => (v.clone(), false, whole),
@@ -252,9 +254,10 @@ fn read_movement(st: &str, s: &Range<usize>, rules: &ClaimRules) -> Option<Movem
 /// is: a figure that can count something, a year (four digits without a comma, 1900-2099), or
 /// neither (a share, "10 percent"; a reference, "Article 128"). Figures inside a larger token
 /// ("130.1", "COVID-19", "15-year-old") are left out.
-fn scan_numbers(st: &str, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
+fn scan_numbers(hay: &Hay<'_>, base: usize, rules: &ClaimRules) -> Vec<Scanned> {
+    let st = hay.text();
     let mut out = Vec::new();
-    for m in rules.number.find_iter(st) {
+    for m in rules.number.find_iter_in(hay) {
         let t = m.as_str();
         let digits = t.starts_with(|c: char| c.is_ascii_digit());
         let before = st[..m.start()].chars().next_back();
@@ -328,17 +331,19 @@ fn overlaps(a: &Range<usize>, b: &Range<usize>) -> bool {
     a.start < b.end && b.start < a.end
 }
 
-/// Where a sentence is: its section, and the movement's year count (already read).
+/// Where a sentence is: its section, the movement's year count (already read), and the
+/// sentence as the patterns search it.
 struct Place<'a> {
     section: &'a str,
     movement_years: Option<&'a Range<usize>>,
-    candidates: &'a Candidates,
+    candidates: &'a Candidates<'a>,
+    hay: &'a Hay<'a>,
 }
 
-/// Which count and statement patterns can match one sentence (see [`crate::prefilter`]).
-struct Candidates {
-    counts: Vec<bool>,
-    statements: Vec<bool>,
+/// Where the count and statement patterns can match one sentence (see [`crate::prefilter`]).
+struct Candidates<'r> {
+    counts: Starts<'r>,
+    statements: Starts<'r>,
 }
 
 /// The first figure a sentence claims for this period, for a following "This included ...".
@@ -352,10 +357,10 @@ pub(super) struct FirstFigure {
 
 /// The comparison markers of a sentence (absolute spans), earliest first; where two overlap,
 /// the one that starts first (on a tie, the first listed).
-fn markers(st: &str, base: usize, rules: &ClaimRules) -> Vec<(Range<usize>, Option<Trend>)> {
+fn markers(hay: &Hay<'_>, base: usize, rules: &ClaimRules) -> Vec<(Range<usize>, Option<Trend>)> {
     let mut all: Vec<(usize, usize, usize, Option<Trend>)> = Vec::new();
     for (i, (trend, re)) in rules.comparisons.iter().enumerate() {
-        for m in re.find_iter(st) {
+        for m in re.find_iter_in(hay) {
             all.push((m.start(), i, m.end(), *trend));
         }
     }
@@ -393,8 +398,8 @@ fn read_sentence(
     for c in rules
         .money
         .iter()
-        .filter(|re| re.is_match(st))
-        .flat_map(|re| re.captures_iter(st))
+        .filter(|re| re.is_match_in(place.hay, None))
+        .flat_map(|re| re.captures_iter_in(place.hay, None))
     {
         let (Some(whole), Some(amount), Some(cur), Some(usd)) = (
             c.get(0),
@@ -467,10 +472,11 @@ fn read_sentence(
     }
 
     // The grammar: figures, what they count, comparisons, breakdowns.
-    let marks = markers(st, base, rules);
+    let marks = markers(place.hay, base, rules);
     let period_words: Vec<Range<usize>> = rules
         .previous_period
-        .find_iter(st)
+        .find_iter_in(place.hay)
+        .into_iter()
         .filter(|m| !m.as_str().starts_with(|c: char| c.is_ascii_digit()))
         .map(|m| base + m.start()..base + m.end())
         .collect();
@@ -573,10 +579,14 @@ fn read_sentence(
         if !p.sections.is_empty() && !p.sections.iter().any(|id| id == place.section) {
             continue;
         }
-        if !place.candidates.counts.get(i).copied().unwrap_or(true) || !p.re.is_match(st) {
+        let begin = place.candidates.counts.of(i);
+        let Some(starts) = begin.places() else {
+            continue;
+        };
+        if !p.re.is_match_in(place.hay, starts) {
             continue;
         }
-        for c in p.re.captures_iter(st) {
+        for c in p.re.captures_iter_in(place.hay, starts) {
             let Some(whole) = c.get(0) else { continue };
             let whole_abs = base + whole.start()..base + whole.end();
             let (value, span, none_reported) = if let Some(nm) = c.name("n") {
@@ -794,8 +804,8 @@ fn read_sentence(
     // Counters.
     for c in rules
         .counters
-        .is_match(st)
-        .then(|| rules.counters.captures_iter(st))
+        .is_match_in(place.hay, None)
+        .then(|| rules.counters.captures_iter_in(place.hay, None))
         .into_iter()
         .flatten()
     {
@@ -811,7 +821,7 @@ fn read_sentence(
             let fact = rules
                 .counter_facts
                 .iter()
-                .find(|(_, re)| re.is_match(st))
+                .find(|(_, re)| re.is_match_in(place.hay, None))
                 .map(|(f, _)| f.clone());
             claims.counters.push(CounterClaim {
                 fact,
