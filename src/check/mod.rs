@@ -169,15 +169,18 @@ impl CheckRules {
     /// afterwards. A rulebook with problems is reported alone, as before; check rules with
     /// problems, or with tiers other than the rulebook's, are loaded again with the rulebook. So
     /// the result and the diagnostics are those of the sequential load. The patterns start
-    /// compiling in the background as soon as they are checked (`check` reads drafts next).
+    /// compiling in the background as soon as they are checked (`check` reads drafts next);
+    /// with `only`, the text of the run's one draft, those it cannot match are left out (see
+    /// [`CheckRules::compile_in_background`]).
     pub fn load_with_rulebook(
         files: &RuleFiles,
+        only: Option<&str>,
     ) -> Result<(Rulebook, CheckRules), Vec<Diagnostic>> {
         let (rulebook, early) = std::thread::scope(|scope| {
             let rulebook = scope.spawn(|| Rulebook::from_files(files.clone()));
             let early = CheckRules::load(files, None);
             if let Ok(rules) = &early {
-                rules.compile_in_background();
+                rules.compile_in_background(only);
             }
             (rulebook.join(), early)
         });
@@ -202,7 +205,12 @@ impl CheckRules {
 
     /// Start compiling every claim and language pattern on a thread of their own (see
     /// [`crate::pattern::compile_in_background`]): a run that reads drafts uses most of them.
-    pub fn compile_in_background(&self) {
+    /// With `only`, the text of the run's one draft, the claim patterns it cannot match are
+    /// deferred first ([`ClaimRules::defer_absent`]): each still compiles if it is used.
+    pub fn compile_in_background(&self, only: Option<&str>) {
+        if let Some(text) = only {
+            self.claims.defer_absent(text);
+        }
         let all = self.claims.patterns.iter().chain(&self.style.patterns);
         crate::pattern::compile_in_background(all.cloned().collect());
     }

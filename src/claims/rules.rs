@@ -1510,6 +1510,83 @@ pub(super) mod tests {
         }
     }
 
+    /// Sentences of our own drafts (tests/check), for texts made of their pieces.
+    fn fixture_sentences() -> Vec<String> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/check");
+        let mut names: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "txt"))
+            .collect();
+        names.sort();
+        names
+            .iter()
+            .flat_map(|p| {
+                let text = std::fs::read_to_string(p).unwrap();
+                text.split(". ")
+                    .map(str::trim)
+                    .filter(|s| (20..400).contains(&s.len()))
+                    .map(String::from)
+                    .collect::<Vec<_>>()
+            })
+            .collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(48))]
+        /// Every count and statement pattern of the bundled rules, searched only from the places
+        /// the prefilter gives (as `read` searches them), finds exactly the matches and groups it
+        /// finds searched anywhere; and where the prefilter rules it out, it matches nothing.
+        /// Texts are pieces of our drafts' sentences, joined, cut mid-word and recased.
+        #[test]
+        fn patterns_searched_from_their_starts_match_as_searched_anywhere(
+            picks in proptest::collection::vec((0usize..10_000, 0usize..400, 0usize..400, 0u8..3), 1..4)
+        ) {
+            use crate::pattern::Hay;
+            use crate::prefilter::Begin;
+            static RULES: std::sync::OnceLock<(ClaimRules, Vec<String>)> = std::sync::OnceLock::new();
+            let (rules, sentences) = RULES.get_or_init(|| (rules(), fixture_sentences()));
+            let mut text = String::new();
+            for (i, from, len, case) in picks {
+                let s = &sentences[i % sentences.len()];
+                let mut a = from.min(s.len());
+                while !s.is_char_boundary(a) { a -= 1; }
+                let mut b = (a + len).min(s.len());
+                while !s.is_char_boundary(b) { b += 1; }
+                let piece = &s[a..b];
+                match case {
+                    0 => text.push_str(piece),
+                    1 => text.push_str(&piece.to_uppercase()),
+                    _ => text.push_str(&piece.to_lowercase()),
+                }
+                text.push(' ');
+            }
+            let spans = |cs: Vec<crate::pattern::Captures<'_>>| -> Vec<Vec<Option<(usize, usize)>>> {
+                cs.iter()
+                    .map(|c| (0..c.len()).map(|g| c.get(g).map(|m| (m.start(), m.end()))).collect())
+                    .collect()
+            };
+            let hay = Hay::new(&text);
+            let sets = [
+                (rules.count_filter.starts(&text), rules.counts.iter().map(|p| &p.re).collect::<Vec<_>>()),
+                (rules.statement_filter.starts(&text), rules.statements.iter().map(|p| &p.re).collect()),
+            ];
+            for (starts, patterns) in &sets {
+                for (i, re) in patterns.iter().enumerate() {
+                    let anywhere = spans(re.captures_iter(&text).collect());
+                    match starts.of(i) {
+                        Begin::Nowhere => proptest::prop_assert!(anywhere.is_empty(), "{re:?} on {text:?}"),
+                        begin => {
+                            let at = begin.places().flatten();
+                            proptest::prop_assert_eq!(&spans(re.captures_iter_in(&hay, at)), &anywhere, "{:?} on {:?}", re, text);
+                            proptest::prop_assert_eq!(re.is_match_in(&hay, at), !anywhere.is_empty());
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn word_classes_become_ascii_and_escapes_survive() {
         for (pattern, ascii) in [

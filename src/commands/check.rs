@@ -338,7 +338,8 @@ fn explain(code: &str, rules: &CheckRules) -> Result<String, Vec<Diagnostic>> {
 }
 
 /// The check rules, and the full rulebook when facts are to be checked. The patterns start
-/// compiling on a spare core as soon as they are checked.
+/// compiling on a spare core as soon as they are checked: for a run over one draft, only those
+/// its text can match.
 fn load(
     args: &CheckArgs,
     project: &Project,
@@ -347,12 +348,28 @@ fn load(
         Some(d) => RuleFiles::from_dir(d)?,
         None => RuleFiles::bundled()?,
     };
+    let only = lone_draft_text(args, project.input_limit());
     if project.facts(args.facts.as_deref()).is_some() {
-        let (rb, rules) = CheckRules::load_with_rulebook(&files)?;
+        let (rb, rules) = CheckRules::load_with_rulebook(&files, only.as_deref())?;
         Ok((Some(rb), rules))
     } else {
         let rules = CheckRules::load(&files, None)?;
-        rules.compile_in_background();
+        rules.compile_in_background(only.as_deref());
         Ok((None, rules))
     }
+}
+
+/// The text of the run's draft when it is one regular UTF-8 file within `limit`, read ahead of
+/// the rules so that their compile can leave out what it cannot match. Only a hint: `None`
+/// whenever it is anything else or cannot be read (the run reads its input as usual, and
+/// reports any problem there), and a pattern left out still compiles if it is used.
+fn lone_draft_text(args: &CheckArgs, limit: u64) -> Option<String> {
+    let [path] = args.drafts.as_slice() else {
+        return None;
+    };
+    let meta = std::fs::metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > limit {
+        return None;
+    }
+    String::from_utf8(std::fs::read(path).ok()?).ok()
 }

@@ -93,9 +93,8 @@ pub fn execute(args: &ExtractArgs) -> Result<String, Vec<Diagnostic>> {
     // The catalog orders the facts; extraction works without it.
     let rulebook = Rulebook::from_files(files.clone()).ok();
     let rules = CheckRules::load(&files, rulebook.as_ref())?;
-    rules.compile_in_background();
     let file = read_source_limited(&args.narrative, project.input_limit()).map_err(|d| vec![d])?;
-    rules.claims.defer_absent(&file.text);
+    rules.compile_in_background(Some(&file.text));
     let draft = Draft::read(&file, &rules);
     let year = args
         .year

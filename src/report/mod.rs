@@ -371,7 +371,7 @@ fn load_rules(opts: &Options) -> Result<(Rulebook, Option<CheckRules>), Vec<Diag
         None => RuleFiles::bundled()?,
     };
     if opts.drafts.is_some() {
-        let (rb, cr) = CheckRules::load_with_rulebook(&files)?;
+        let (rb, cr) = CheckRules::load_with_rulebook(&files, None)?;
         Ok((rb, Some(cr)))
     } else {
         Ok((Rulebook::from_files(files)?, None))
