@@ -37,8 +37,9 @@ use model::{CountryPage, DraftRow, Overview, Row, SiteInfo, Totals};
 use pages::Pages;
 use site::SiteFile;
 
-/// What to report on.
-#[derive(Debug, Clone, Default)]
+/// What to report on. `Options::default()` reports on nothing yet, with the default input
+/// limit ([`crate::source::MAX_INPUT_BYTES`]), not a limit of zero bytes.
+#[derive(Debug, Clone)]
 pub struct Options {
     /// A facts file or a folder of them: one country page each.
     pub facts: PathBuf,
@@ -57,6 +58,21 @@ pub struct Options {
     pub year: Option<i32>,
     /// The most bytes a facts file or draft may hold (the project's `input_limit`).
     pub input_limit: u64,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            facts: PathBuf::new(),
+            drafts: None,
+            base_rules: None,
+            rules: None,
+            templates: None,
+            selection: Selection::default(),
+            year: None,
+            input_limit: crate::source::MAX_INPUT_BYTES,
+        }
+    }
 }
 
 /// Told how far the build has come; the command shows it as a progress bar.
@@ -423,5 +439,24 @@ fn name_pages(countries: &mut [Country]) {
         } else {
             format!("countries/{slug}-{n}.html")
         };
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::panic)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_options_read_files_up_to_the_default_limit() {
+        let opts = Options {
+            facts: PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("reports/2022"),
+            ..Options::default()
+        };
+        assert_eq!(opts.input_limit, crate::source::MAX_INPUT_BYTES);
+        match build(&opts, &Quiet) {
+            Ok(built) => assert!(!built.files.is_empty()),
+            Err(ds) => panic!("{:?}", ds.iter().map(|d| &d.message).collect::<Vec<_>>()),
+        }
     }
 }
