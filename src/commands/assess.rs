@@ -78,25 +78,31 @@ pub fn run(args: &AssessArgs) -> Exit {
 
 /// `--format json`: one object per facts file, each saying which rules assessed it.
 fn json(assessments: &[Assessment], used: &RulesUsed) -> serde_json::Result<String> {
-    let used = serde_json::to_value(used)?;
-    let mut all = Vec::with_capacity(assessments.len());
-    for a in assessments {
-        let mut v = serde_json::to_value(a)?;
-        if let Some(o) = v.as_object_mut() {
-            o.insert("rules".into(), used.clone());
-        }
-        all.push(v);
-    }
+    let all: Vec<WithRules<'_>> = assessments
+        .iter()
+        .map(|assessment| WithRules {
+            assessment,
+            rules: used,
+        })
+        .collect();
     serde_json::to_string_pretty(&all)
 }
 
 /// One assessment as JSON, saying which rules assessed it (`explain --format json`).
 pub fn json_one(a: &Assessment, used: &RulesUsed) -> serde_json::Result<String> {
-    let mut v = serde_json::to_value(a)?;
-    if let Some(o) = v.as_object_mut() {
-        o.insert("rules".into(), serde_json::to_value(used)?);
-    }
-    serde_json::to_string_pretty(&v)
+    serde_json::to_string_pretty(&WithRules {
+        assessment: a,
+        rules: used,
+    })
+}
+
+/// An assessment's JSON object with `rules` added last, written straight out: building a
+/// `serde_json::Value` of each assessment first was most of `assess --format json`'s time.
+#[derive(serde::Serialize)]
+struct WithRules<'a> {
+    #[serde(flatten)]
+    assessment: &'a Assessment,
+    rules: &'a RulesUsed,
 }
 
 /// `assess --watch`: re-assess on every save of the facts (their previous-year files too) or
