@@ -38,6 +38,18 @@ fn stderr_of(out: &std::process::Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
 }
 
+/// `tiercheck rules lint` run in `dir` with `config` as its `tiercheck.toml`: the exit code and
+/// standard error.
+fn lint_under_config(dir: &std::path::Path, config: &str) -> (Option<i32>, String) {
+    std::fs::write(dir.join("tiercheck.toml"), config).unwrap();
+    let out = tiercheck()
+        .current_dir(dir)
+        .args(["rules", "lint"])
+        .output()
+        .unwrap();
+    (out.status.code(), stderr_of(&out))
+}
+
 /// A checkout of our own: a copy of the rules, the facts of the rules-diff fixture under
 /// `reports/`, a `tiercheck.toml` naming both, and a `drafts/` subfolder to run from.
 fn checkout() -> tempfile::TempDir {
@@ -238,34 +250,14 @@ fn check_takes_select_and_year_from_the_config_and_flags_override_them() {
 #[test]
 fn a_wrong_config_is_located_in_its_file() {
     let tmp = tempfile::tempdir().unwrap();
-    std::fs::write(
-        tmp.path().join("tiercheck.toml"),
-        "rules = \"rules\"\nrulez = \"x\"\n",
-    )
-    .unwrap();
     std::fs::create_dir(tmp.path().join("rules")).unwrap();
-    let out = tiercheck()
-        .current_dir(tmp.path())
-        .args(["rules", "lint"])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (code, stderr) = lint_under_config(tmp.path(), "rules = \"rules\"\nrulez = \"x\"\n");
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(stderr.contains("unknown field `rulez`"), "{stderr}");
     assert!(stderr.contains("[tiercheck.toml:2:1]"), "{stderr}");
 
-    std::fs::write(
-        tmp.path().join("tiercheck.toml"),
-        "templates = \"nowhere\"\n",
-    )
-    .unwrap();
-    let out = tiercheck()
-        .current_dir(tmp.path())
-        .args(["rules", "lint"])
-        .output()
-        .unwrap();
-    let stderr = stderr_of(&out);
-    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    let (code, stderr) = lint_under_config(tmp.path(), "templates = \"nowhere\"\n");
+    assert_eq!(code, Some(2), "{stderr}");
     assert!(
         stderr.contains("`templates` names the folder `nowhere`, which does not exist"),
         "{stderr}"
@@ -337,18 +329,8 @@ fn a_smaller_input_limit_in_the_config_refuses_every_larger_input_naming_the_lim
 fn an_input_limit_that_is_not_a_size_is_located_in_the_config() {
     let tmp = tempfile::tempdir().unwrap();
     for (value, col) in [("\"lots\"", 15), ("0", 15), ("\"12 parsecs\"", 15)] {
-        std::fs::write(
-            tmp.path().join("tiercheck.toml"),
-            format!("input_limit = {value}\n"),
-        )
-        .unwrap();
-        let out = tiercheck()
-            .current_dir(tmp.path())
-            .args(["rules", "lint"])
-            .output()
-            .unwrap();
-        let stderr = stderr_of(&out);
-        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        let (code, stderr) = lint_under_config(tmp.path(), &format!("input_limit = {value}\n"));
+        assert_eq!(code, Some(2), "{stderr}");
         assert!(
             stderr.contains("not a size") && stderr.contains(&format!("[tiercheck.toml:1:{col}]")),
             "{stderr}"

@@ -367,9 +367,8 @@ fn lone_draft_text(args: &CheckArgs, limit: u64) -> Option<String> {
     let [path] = args.drafts.as_slice() else {
         return None;
     };
-    let meta = std::fs::metadata(path).ok()?;
-    if !meta.is_file() || meta.len() > limit {
+    if path.as_os_str() == "-" {
         return None;
     }
-    String::from_utf8(std::fs::read(path).ok()?).ok()
+    String::from_utf8(crate::source::read_bytes_limited(path, limit).ok()?).ok()
 }
